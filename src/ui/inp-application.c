@@ -1,0 +1,181 @@
+/* inp-application.c: application actions, accelerators and the app-wide settings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "inp-application.h"
+#include "inp-preferences-window.h"
+#include "inp-window.h"
+
+struct _InpApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (InpApplication, inp_application, ADW_TYPE_APPLICATION)
+
+InpApplication *
+inp_application_new (void)
+{
+  return g_object_new (INP_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", INP_RESOURCE_PREFIX,
+                       NULL);
+}
+
+/**
+ * inp_application_get_settings:
+ *
+ * Returns: (transfer none): the application's settings, created at start-up.
+ */
+GSettings *
+inp_application_get_settings (InpApplication *self)
+{
+  g_return_val_if_fail (INP_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+static void
+inp_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (inp_window_new (INP_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GList *windows;
+
+  /* Closing each window lets it save its state before the application goes. */
+  while ((windows = gtk_application_get_windows (app)) != NULL)
+    gtk_window_destroy (windows->data);
+
+  g_application_quit (G_APPLICATION (app));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  static const char *developers[] = { "The Inpainter developers", NULL };
+
+  adw_show_about_window (gtk_application_get_active_window (app),
+                         "application-name", _("Inpainter"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developer-name", _("The Inpainter developers"),
+                         "developers", developers,
+                         "comments", _("Repaint part of a picture with Stable Diffusion and FLUX"),
+                         "website", "https://github.com/inpainter/inpainter",
+                         "issue-url", "https://github.com/inpainter/inpainter/issues",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "copyright", "© 2026 The Inpainter developers",
+                         /* Translators: put your names here, one per line. */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  InpApplication *self = user_data;
+  InpPreferencesWindow *preferences;
+
+  preferences = inp_preferences_window_new (self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  /* GtkApplicationWindow loads gtk/help-overlay.ui from our resources and owns the action. */
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "preferences", preferences_action },
+  { "shortcuts", shortcuts_action },
+};
+
+static void
+set_accels (GtkApplication *app,
+            const char     *action,
+            const char     *accel)
+{
+  const char *accels[] = { accel, NULL };
+
+  gtk_application_set_accels_for_action (app, action, accels);
+}
+
+static void
+inp_application_startup (GApplication *app)
+{
+  InpApplication *self = INP_APPLICATION (app);
+
+  G_APPLICATION_CLASS (inp_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APP_ID);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+
+  set_accels (GTK_APPLICATION (app), "app.quit", "<Primary>q");
+  set_accels (GTK_APPLICATION (app), "app.preferences", "<Primary>comma");
+  set_accels (GTK_APPLICATION (app), "win.close", "<Primary>w");
+  set_accels (GTK_APPLICATION (app), "win.toggle-sidebar", "F9");
+}
+
+static void
+inp_application_dispose (GObject *object)
+{
+  InpApplication *self = INP_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (inp_application_parent_class)->dispose (object);
+}
+
+static void
+inp_application_class_init (InpApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = inp_application_dispose;
+
+  app_class->activate = inp_application_activate;
+  app_class->startup = inp_application_startup;
+}
+
+static void
+inp_application_init (InpApplication *self)
+{
+}

@@ -1,0 +1,19 @@
+/* inp-application.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define INP_TYPE_APPLICATION (inp_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (InpApplication, inp_application, INP, APPLICATION, AdwApplication)
+
+InpApplication *inp_application_new          (void);
+GSettings      *inp_application_get_settings (InpApplication *self);
+
+G_END_DECLS

@@ -1,0 +1,148 @@
+/* inp-test-ui.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "inp-i18n.h"
+#include "inp-test-ui.h"
+#include "inp-test-utils.h"
+
+static gboolean have_display;
+
+/**
+ * inp_test_ui_init:
+ *
+ * Initialises the test framework and, when there is a display, GTK and libadwaita.
+ *
+ * Returns: whether a display is available. Without one, tests added with
+ *   inp_test_ui_add_func() are reported as skipped rather than passed.
+ */
+gboolean
+inp_test_ui_init (int    *argc,
+                  char ***argv)
+{
+  inp_i18n_init ();
+  g_test_init (argc, argv, NULL);
+
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+
+  return have_display;
+}
+
+static void
+skip_without_display (gconstpointer data)
+{
+  g_test_skip ("no display: run the GUI tests under Xvfb (tools/dev test does)");
+}
+
+static void
+run_with_display (gconstpointer data)
+{
+  GTestFunc func = (GTestFunc) data;
+
+  func ();
+}
+
+void
+inp_test_ui_add_func (const char *path,
+                      GTestFunc   func)
+{
+  g_test_add_data_func (path, (gconstpointer) func,
+                        have_display ? run_with_display : skip_without_display);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+/* Waits until @widget's window has painted a frame, failing the test after ten seconds. */
+void
+inp_test_wait_for_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  gboolean painted = FALSE;
+  gulong handler;
+
+  g_assert_true (gtk_widget_get_mapped (widget) || GTK_IS_WINDOW (widget));
+
+  while (gtk_widget_get_frame_clock (widget) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  inp_test_wait_for (&painted, 10000);
+  g_signal_handler_disconnect (clock, handler);
+}
+
+/* Returns the first toplevel of @type that is visible, or %NULL. */
+GtkWindow *
+inp_test_find_toplevel (GType type)
+{
+  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
+  guint n = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+void
+inp_test_destroy_toplevels (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+
+      gtk_window_destroy (window);
+    }
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+activate_cb (InpApplication *app,
+             InpTestAppFunc  func)
+{
+  func (app);
+  inp_test_destroy_toplevels ();
+}
+
+/**
+ * inp_test_run_in_application:
+ * @func: the test body, called once the application has activated and opened its window
+ *
+ * Runs a real #InpApplication through g_application_run(), as `main()` does, so that start-up
+ * and shut-down happen exactly as for users; the application must be finalised afterwards.
+ */
+void
+inp_test_run_in_application (InpTestAppFunc func)
+{
+  InpApplication *app = inp_application_new ();
+  const char *argv[] = { "inpainter", NULL };
+  int status;
+
+  /* Non-unique: the test must not find or become a running instance on the session bus. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activate_cb), func);
+
+  status = g_application_run (G_APPLICATION (app), 1, (char **) argv);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_finalize_object (app);
+}

@@ -1,0 +1,25 @@
+/* inp-test-utils.h: helpers shared by the tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+gboolean inp_test_iterate_until   (gboolean    *flag,
+                                   guint        timeout_ms);
+char    *inp_test_make_temp_dir   (void);
+void     inp_test_remove_tree     (const char  *path);
+
+/* Iterates the default main context until @flag is set; fails the test after @timeout_ms. */
+#define inp_test_wait_for(flag, timeout_ms) \
+  G_STMT_START { \
+    if (!inp_test_iterate_until ((flag), (timeout_ms))) \
+      g_error ("%s:%d: timed out after %u ms waiting for %s", \
+               __FILE__, __LINE__, (guint) (timeout_ms), #flag); \
+  } G_STMT_END
+
+G_END_DECLS

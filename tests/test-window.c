@@ -1,0 +1,189 @@
+/* test-window.c: the application shell under a real display
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "inp-application.h"
+#include "inp-preferences-window.h"
+#include "inp-test-ui.h"
+#include "inp-test-utils.h"
+#include "inp-window.h"
+
+static InpWindow *
+active_window (InpApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_true (INP_IS_WINDOW (window));
+  inp_test_wait_for_frame (GTK_WIDGET (window));
+
+  return INP_WINDOW (window);
+}
+
+static void
+test_window_shell (InpApplication *app)
+{
+  InpWindow *window = active_window (app);
+  GtkWindow *about;
+  GtkWindow *shortcuts;
+  GtkWindow *preferences;
+
+  g_object_ref (window);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >, 0);
+
+  /* Every app action the menu names exists and is enabled. */
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *names[] = { "about", "preferences", "shortcuts", "quit" };
+
+      g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), names[i]));
+      g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), names[i]));
+    }
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  about = inp_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_nonnull (about);
+  g_assert_true (gtk_window_get_transient_for (about) == GTK_WINDOW (window));
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  g_assert_cmpint (adw_about_window_get_license_type (ADW_ABOUT_WINDOW (about)), ==,
+                   GTK_LICENSE_GPL_3_0);
+  inp_test_wait_for_frame (GTK_WIDGET (about));
+  gtk_window_destroy (about);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  shortcuts = inp_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  inp_test_wait_for_frame (GTK_WIDGET (shortcuts));
+  gtk_window_destroy (shortcuts);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  preferences = inp_test_find_toplevel (INP_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  inp_test_wait_for_frame (GTK_WIDGET (preferences));
+  gtk_window_destroy (preferences);
+
+  gtk_window_close (GTK_WINDOW (window));
+  inp_test_destroy_toplevels ();
+  g_assert_finalize_object (window);
+}
+
+static void
+test_window_sidebar_action (InpApplication *app)
+{
+  InpWindow *window = active_window (app);
+  gboolean shown;
+
+  g_object_get (window, "sidebar-shown", &shown, NULL);
+  g_assert_true (shown);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-sidebar", NULL);
+  g_object_get (window, "sidebar-shown", &shown, NULL);
+  g_assert_false (shown);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-sidebar", NULL);
+  g_object_get (window, "sidebar-shown", &shown, NULL);
+  g_assert_true (shown);
+
+  g_object_ref (window);
+  inp_test_destroy_toplevels ();
+  g_assert_finalize_object (window);
+}
+
+static void
+test_window_state_saved (InpApplication *app)
+{
+  GSettings *settings = inp_application_get_settings (app);
+  InpWindow *window = active_window (app);
+  int width, height;
+
+  /* The window opened with what the previous test left: the memory backend lasts the process. */
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, g_settings_get_int (settings, "window-width"));
+  g_assert_cmpint (height, ==, g_settings_get_int (settings, "window-height"));
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close", NULL);
+  inp_test_destroy_toplevels ();
+  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-height", 640);
+
+  gtk_window_present (GTK_WINDOW (inp_window_new (app)));
+  window = active_window (app);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+
+  /* A new size is written back when the window closes. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  inp_test_wait_for_frame (GTK_WIDGET (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close", NULL);
+  inp_test_destroy_toplevels ();
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+}
+
+static void
+test_preferences_bind_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  InpPreferencesWindow *preferences;
+  AdwComboRow *row;
+  g_autofree char *endpoint = NULL;
+
+  g_settings_reset (settings, "endpoint");
+  preferences = inp_preferences_window_new (settings);
+  gtk_window_present (GTK_WINDOW (preferences));
+  inp_test_wait_for_frame (GTK_WIDGET (preferences));
+
+  row = ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (preferences),
+                                                      INP_TYPE_PREFERENCES_WINDOW,
+                                                      "endpoint_row"));
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);
+
+  adw_combo_row_set_selected (row, 1);
+  endpoint = g_settings_get_string (settings, "endpoint");
+  g_assert_cmpstr (endpoint, ==, "replicate");
+
+  g_settings_set_string (settings, "endpoint", "custom");
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 2);
+
+  g_object_ref (preferences);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_assert_finalize_object (preferences);
+}
+
+static void
+run_window_shell (void)
+{
+  inp_test_run_in_application (test_window_shell);
+}
+
+static void
+run_window_sidebar_action (void)
+{
+  inp_test_run_in_application (test_window_sidebar_action);
+}
+
+static void
+run_window_state_saved (void)
+{
+  inp_test_run_in_application (test_window_state_saved);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  inp_test_ui_init (&argc, &argv);
+
+  inp_test_ui_add_func ("/ui/window/shell", run_window_shell);
+  inp_test_ui_add_func ("/ui/window/sidebar-action", run_window_sidebar_action);
+  inp_test_ui_add_func ("/ui/window/state-saved", run_window_state_saved);
+  inp_test_ui_add_func ("/ui/preferences/bind-settings", test_preferences_bind_settings);
+
+  return g_test_run ();
+}
