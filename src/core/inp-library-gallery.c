@@ -256,10 +256,18 @@ inp_library_gallery_class_init (InpLibraryGalleryClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+/* Unread slots are NULL, which g_object_unref() refuses. */
+static void
+unref_item (gpointer item)
+{
+  if (item != NULL)
+    g_object_unref (item);
+}
+
 static void
 inp_library_gallery_init (InpLibraryGallery *self)
 {
-  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->items = g_ptr_array_new_with_free_func (unref_item);
 }
 
 /**

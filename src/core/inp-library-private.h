@@ -40,16 +40,14 @@ guint             inp_library_count_gallery        (InpLibrary   *self,
  * InpLibraryOpenFunc:
  * @path: the temporary file to create
  * @user_data: what was given with the function
- * @error: where to put a #GError, with a GIO or file error code
  *
  * Creates @path for writing. Tests use this to send the bytes to `/dev/full` (a real ENOSPC
  * from the kernel) while the temporary file still exists, which root cannot provoke otherwise.
  *
- * Returns: a file descriptor open for writing, or -1 with @error set.
+ * Returns: a file descriptor open for writing, or -1 with errno set.
  */
-typedef int (*InpLibraryOpenFunc) (const char  *path,
-                                   gpointer     user_data,
-                                   GError     **error);
+typedef int (*InpLibraryOpenFunc) (const char *path,
+                                   gpointer    user_data);
 
 void              inp_library_set_open_func        (InpLibrary         *self,
                                                     InpLibraryOpenFunc  func,

@@ -239,10 +239,11 @@ commit_or_rollback (InpLibrary  *self,
 
 typedef struct
 {
-  InpLibrary *self;
-  guint       signal_id;
-  gint64      job_id;
-  GObject    *object;
+  /* Weak: a library that is gone by the time the main loop runs has no one to tell. */
+  GWeakRef  self;
+  guint     signal_id;
+  gint64    job_id;
+  GObject  *object;
 } Emission;
 
 static void
@@ -250,7 +251,7 @@ emission_free (gpointer data)
 {
   Emission *emission = data;
 
-  g_object_unref (emission->self);
+  g_weak_ref_clear (&emission->self);
   g_clear_object (&emission->object);
   g_free (emission);
 }
@@ -259,13 +260,17 @@ static gboolean
 emit_cb (gpointer data)
 {
   Emission *emission = data;
+  g_autoptr(InpLibrary) self = g_weak_ref_get (&emission->self);
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
 
   if (emission->signal_id == signals[JOB_CHANGED])
-    g_signal_emit (emission->self, emission->signal_id, 0, emission->job_id);
+    g_signal_emit (self, emission->signal_id, 0, emission->job_id);
   else if (emission->signal_id == signals[OUTPUT_ADDED])
-    g_signal_emit (emission->self, emission->signal_id, 0, emission->object);
+    g_signal_emit (self, emission->signal_id, 0, emission->object);
   else
-    g_signal_emit (emission->self, emission->signal_id, 0);
+    g_signal_emit (self, emission->signal_id, 0);
 
   return G_SOURCE_REMOVE;
 }
@@ -278,7 +283,7 @@ emit_in_context (InpLibrary *self,
 {
   Emission *emission = g_new0 (Emission, 1);
 
-  emission->self = g_object_ref (self);
+  g_weak_ref_init (&emission->self, self);
   emission->signal_id = signals[signal];
   emission->job_id = job_id;
   emission->object = object != NULL ? g_object_ref (object) : NULL;
@@ -343,16 +348,10 @@ sync_directory (const char *path)
 }
 
 static int
-default_open (const char  *path,
-              gpointer     user_data,
-              GError     **error)
+default_open (const char *path,
+              gpointer    user_data)
 {
-  int fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-
-  if (fd < 0)
-    g_propagate_error (error, file_error (path, errno));
-
-  return fd;
+  return open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 }
 
 static gboolean
@@ -394,6 +393,7 @@ typedef struct
  * chunk as they pass, so a large image is never held in memory whole. */
 static gboolean
 write_temporary (InpLibrary           *self,
+                 const char           *final_path,
                  const char           *tmp_path,
                  GInputStream         *stream,
                  const InpProvenance  *png_provenance,
@@ -407,9 +407,12 @@ write_temporary (InpLibrary           *self,
   gboolean ok = TRUE;
   int fd;
 
-  fd = self->open_func (tmp_path, self->open_data, error);
+  fd = self->open_func (tmp_path, self->open_data);
   if (fd < 0)
-    return FALSE;
+    {
+      g_propagate_error (error, file_error (final_path, errno));
+      return FALSE;
+    }
 
   written->size = 0;
 
@@ -460,7 +463,7 @@ write_temporary (InpLibrary           *self,
     }
 
   if (!ok && saved_errno != 0)
-    g_propagate_error (error, file_error (tmp_path, saved_errno));
+    g_propagate_error (error, file_error (final_path, saved_errno));
 
   if (ok)
     written->sha256 = g_strdup (g_checksum_get_string (checksum));
@@ -497,7 +500,7 @@ write_file_atomically (InpLibrary           *self,
   tmp_name = g_strdup_printf ("%s.%08x.tmp", name, g_random_int ());
   tmp_path = g_build_filename (dir_path, tmp_name, NULL);
 
-  if (!write_temporary (self, tmp_path, stream, png_provenance, written, cancellable, error))
+  if (!write_temporary (self, final_path, tmp_path, stream, png_provenance, written, cancellable, error))
     {
       g_remove (tmp_path);
       return FALSE;

@@ -182,11 +182,14 @@ append_text (GByteArray *array,
              const char *key,
              const char *value)
 {
-  g_autoptr(GByteArray) data = g_byte_array_new ();
-  gboolean international = !is_ascii (value) || g_str_equal (key, KEY_XMP);
+  g_autoptr(GByteArray) data = NULL;
+  gboolean international;
 
   if (value == NULL)
     return;
+
+  data = g_byte_array_new ();
+  international = !is_ascii (value) || g_str_equal (key, KEY_XMP);
 
   g_byte_array_append (data, (const guint8 *) key, strlen (key) + 1);
   if (international)
@@ -331,7 +334,10 @@ inp_provenance_add_to_png (const InpProvenance  *provenance,
       guint32 chunk_length;
 
       if (length - pos < 12)
-        break;
+        {
+          g_propagate_error (error, not_png_error ());
+          return NULL;
+        }
       memcpy (&chunk_length, data + pos, 4);
       chunk_length = GUINT32_FROM_BE (chunk_length);
       if (chunk_length > length - pos - 12)
