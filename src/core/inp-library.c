@@ -168,8 +168,9 @@ file_error (const char *path,
 static GError *
 job_not_found_error (gint64 job_id)
 {
-  return g_error_new (INP_ERROR, INP_ERROR_NOT_FOUND,
-                      _("Job %" G_GINT64_FORMAT " is not in the library"), job_id);
+  g_debug ("library: no job %" G_GINT64_FORMAT, job_id);
+  return g_error_new_literal (INP_ERROR, INP_ERROR_NOT_FOUND,
+                              _("The job is no longer in the library"));
 }
 
 /* Statements */
@@ -1903,9 +1904,12 @@ inp_library_count_gallery (InpLibrary  *self,
 
   g_return_val_if_fail (INP_IS_LIBRARY (self), 0);
 
+  /* All outputs less those of deleted jobs: both counts walk small indexes, where a join
+   * would look up every output's job. */
   locker = g_mutex_locker_new (&self->lock);
-  stmt = prepare (self, "SELECT count(*) FROM outputs o JOIN jobs j ON j.id = o.job_id"
-                        " WHERE j.deleted_at IS NULL", error);
+  stmt = prepare (self, "SELECT (SELECT count(*) FROM outputs)"
+                        " - (SELECT count(*) FROM outputs WHERE job_id IN"
+                        "     (SELECT id FROM jobs WHERE deleted_at IS NOT NULL))", error);
   if (stmt == NULL)
     return 0;
   if (sqlite3_step (stmt) != SQLITE_ROW)
@@ -1917,29 +1921,32 @@ inp_library_count_gallery (InpLibrary  *self,
   return sqlite3_column_int (stmt, 0);
 }
 
-/* A LIKE pattern that matches @word anywhere, with LIKE's own wildcards escaped. */
-static char *
-like_pattern (const char *word)
+/* An FTS5 phrase that matches @word as a substring in the trigram index: quotes are doubled,
+ * and nothing else inside a phrase is syntax. */
+static void
+append_phrase (GString    *match,
+               const char *word)
 {
-  GString *pattern = g_string_new ("%");
+  if (match->len > 0)
+    g_string_append (match, " AND ");
 
+  g_string_append_c (match, '"');
   for (const char *p = word; *p != '\0'; p++)
     {
-      if (*p == '%' || *p == '_' || *p == '\\')
-        g_string_append_c (pattern, '\\');
-      g_string_append_c (pattern, *p);
+      if (*p == '"')
+        g_string_append_c (match, '"');
+      g_string_append_c (match, *p);
     }
-  g_string_append_c (pattern, '%');
-
-  return g_string_free (pattern, FALSE);
+  g_string_append_c (match, '"');
 }
 
 /**
  * inp_library_list_jobs:
  * @query: (nullable): which jobs; %NULL for all
  *
- * Lists jobs that are not deleted, newest first. Text search goes through the trigram index
- * of prompts: each word of three characters or more is looked up there, shorter ones scan it.
+ * Lists jobs that are not deleted, newest first. Text search uses the trigram index of
+ * prompts (FTS5): words of three characters or more are looked up in it; a trigram index cannot
+ * hold shorter ones, so those are found by scanning the prompts of the rows left.
  *
  * Returns: (transfer full) (element-type InpLibraryJob): the jobs, or %NULL with @error set.
  */
@@ -1953,7 +1960,8 @@ inp_library_list_jobs (InpLibrary             *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GString) sql = g_string_new ("SELECT " INP_LIBRARY_JOB_COLUMNS
                                          " FROM jobs j WHERE j.deleted_at IS NULL");
-  g_auto(GStrv) words = NULL;
+  g_autoptr(GString) match = g_string_new (NULL);
+  g_autoptr(GPtrArray) short_words = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) statuses = g_ptr_array_new ();
   int column = 1;
 
@@ -1964,12 +1972,20 @@ inp_library_list_jobs (InpLibrary             *self,
 
   if (query->text != NULL)
     {
-      words = g_strsplit_set (query->text, " \t\r\n", -1);
+      g_auto(GStrv) words = g_strsplit_set (query->text, " \t\r\n", -1);
+
       for (guint i = 0; words[i] != NULL; i++)
-        if (*words[i] != '\0')
-          g_string_append (sql, " AND j.id IN (SELECT rowid FROM jobs_fts WHERE prompt LIKE ?"
-                                " ESCAPE '\\')");
+        {
+          if (g_utf8_strlen (words[i], -1) >= 3)
+            append_phrase (match, words[i]);
+          else if (*words[i] != '\0')
+            g_ptr_array_add (short_words, g_strdup (words[i]));
+        }
     }
+  if (match->len > 0)
+    g_string_append (sql, " AND j.id IN (SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?)");
+  for (guint i = 0; i < short_words->len; i++)
+    g_string_append (sql, " AND instr (lower (j.prompt), lower (?)) > 0");
   if (query->model != NULL)
     g_string_append (sql, " AND j.model = ?");
   for (guint status = 0; status <= INP_LIBRARY_JOB_STATUS_LAST; status++)
@@ -1989,9 +2005,10 @@ inp_library_list_jobs (InpLibrary             *self,
   if (stmt == NULL)
     return NULL;
 
-  for (guint i = 0; words != NULL && words[i] != NULL; i++)
-    if (*words[i] != '\0')
-      sqlite3_bind_text (stmt, column++, like_pattern (words[i]), -1, g_free);
+  if (match->len > 0)
+    bind_text (stmt, column++, match->str);
+  for (guint i = 0; i < short_words->len; i++)
+    bind_text (stmt, column++, g_ptr_array_index (short_words, i));
   if (query->model != NULL)
     bind_text (stmt, column++, query->model);
   for (guint i = 0; i < statuses->len; i++)
