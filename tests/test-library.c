@@ -322,6 +322,21 @@ test_sidecar_and_replace (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (outputs->len, ==, 1);
   g_assert_cmpuint (inp_library_output_get_size (g_ptr_array_index (outputs, 0)), ==, 10);
+  g_clear_pointer (&outputs, g_ptr_array_unref);
+
+  /* Stored again as another type: the old file and its sidecar go. */
+  g_clear_object (&stream);
+  stream = g_memory_input_stream_new_from_data (video, 10, NULL);
+  g_clear_object (&again);
+  again = inp_library_store_output (fixture->library, job_id, 0, "image/webp", stream, NULL, NULL,
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_query_exists (inp_library_output_get_file (output), NULL));
+  g_assert_false (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_query_exists (inp_library_output_get_file (again), NULL));
+  outputs = inp_library_list_outputs (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outputs->len, ==, 1);
 }
 
 static gboolean

@@ -1455,6 +1455,26 @@ is_png_type (const char *media_type)
   return g_ascii_strcasecmp (media_type, "image/png") == 0;
 }
 
+/* The file of the output recorded at @index, if any; the lock is held. */
+static char *
+output_path_at (InpLibrary *self,
+                gint64      job_id,
+                guint       index)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self, "SELECT path FROM outputs WHERE job_id = ? AND idx = ?", NULL);
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  sqlite3_bind_int (stmt, 2, index);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  return g_build_filename (self->files_path, sqlite3_column_text (stmt, 0), NULL);
+}
+
 /* A failed save leaves the job saying that its outputs are still to be fetched, and why. */
 static void
 record_store_failure (InpLibrary   *self,
@@ -1505,6 +1525,7 @@ inp_library_store_output (InpLibrary           *self,
   g_autofree char *name = NULL;
   g_autofree char *path = NULL;
   g_autofree char *sidecar = NULL;
+  g_autofree char *replaced = NULL;
   Written written = { 0 };
   int width = 0;
   int height = 0;
@@ -1539,6 +1560,7 @@ inp_library_store_output (InpLibrary           *self,
     gdk_pixbuf_get_file_info (path, &width, &height);
 
   locker = g_mutex_locker_new (&self->lock);
+  replaced = output_path_at (self, job_id, index);
   stmt = prepare (self,
                   "INSERT OR REPLACE INTO outputs (job_id, idx, path, media_type, size, width,"
                   "                                height, sha256, created_at)"
@@ -1569,6 +1591,15 @@ inp_library_store_output (InpLibrary           *self,
       record_store_failure (self, job_id, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
+    }
+
+  /* An output stored again under another media type leaves its old file behind otherwise. */
+  if (replaced != NULL && g_strcmp0 (replaced, path) != 0)
+    {
+      g_autofree char *replaced_sidecar = inp_provenance_sidecar_path (replaced);
+
+      g_remove (replaced);
+      g_remove (replaced_sidecar);
     }
 
   g_debug ("library: output %u of job %" G_GINT64_FORMAT " stored", index, job_id);
