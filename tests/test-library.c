@@ -846,39 +846,22 @@ test_search_and_filter (Fixture       *fixture,
 }
 
 static void
-list_jobs_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+got_result_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
-  GPtrArray **jobs = user_data;
-  g_autoptr(GError) error = NULL;
+  GAsyncResult **out = user_data;
 
-  *jobs = inp_library_list_jobs_finish (INP_LIBRARY (object), result, &error);
-  g_assert_no_error (error);
+  *out = g_object_ref (result);
 }
 
-static void
-store_output_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+static GAsyncResult *
+wait_for_result (GAsyncResult **result)
 {
-  InpLibraryOutput **output = user_data;
-  g_autoptr(GError) error = NULL;
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
 
-  *output = inp_library_store_output_finish (INP_LIBRARY (object), result, &error);
-  g_assert_no_error (error);
-}
-
-static void
-store_inputs_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *done = inp_library_store_inputs_finish (INP_LIBRARY (object), result, &error);
-  g_assert_no_error (error);
+  return *result;
 }
 
 static void
@@ -900,30 +883,40 @@ test_async (Fixture       *fixture,
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (png);
   g_autoptr(InpLibraryOutput) output = NULL;
   g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(GAsyncResult) inputs_result = NULL;
+  g_autoptr(GAsyncResult) output_result = NULL;
+  g_autoptr(GAsyncResult) jobs_result = NULL;
+  g_autoptr(GError) error = NULL;
   InpLibraryQuery query = { .text = "async" };
-  gboolean inputs_done = FALSE;
   gint64 added = 0;
   gint64 job_id = create_job (fixture->library, "owner/model", "stored asynchronously");
 
   g_signal_connect (fixture->library, "output-added", G_CALLBACK (output_added_cb), &added);
 
-  inp_library_store_inputs_async (fixture->library, job_id, png, png, NULL, store_inputs_cb,
-                                  &inputs_done);
-  inp_test_wait_for (&inputs_done, 5000);
+  inp_library_store_inputs_async (fixture->library, job_id, png, png, NULL, got_result_cb,
+                                  &inputs_result);
+  inp_library_store_inputs_finish (fixture->library, wait_for_result (&inputs_result), &error);
+  g_assert_no_error (error);
 
   inp_library_store_output_async (fixture->library, job_id, 0, "image/png", stream, NULL, NULL,
-                                  store_output_cb, &output);
-  while (output == NULL || added == 0)
+                                  got_result_cb, &output_result);
+  output = inp_library_store_output_finish (fixture->library, wait_for_result (&output_result),
+                                            &error);
+  g_assert_no_error (error);
+  while (added == 0)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpint (added, ==, inp_library_output_get_id (output));
 
-  inp_library_list_jobs_async (fixture->library, &query, NULL, list_jobs_cb, &jobs);
-  while (jobs == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  inp_library_list_jobs_async (fixture->library, &query, NULL, got_result_cb, &jobs_result);
+  jobs = inp_library_list_jobs_finish (fixture->library, wait_for_result (&jobs_result), &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (jobs->len, ==, 1);
   g_assert_nonnull (inp_library_job_get_image (g_ptr_array_index (jobs, 0)));
 
   g_signal_handlers_disconnect_by_data (fixture->library, &added);
+  g_clear_object (&inputs_result);
+  g_clear_object (&output_result);
+  g_clear_object (&jobs_result);
 
   /* A worker thread lets go of its task (and so of the library) just after it reports. */
   for (guint i = 0; i < 5000 && G_OBJECT (fixture->library)->ref_count > 1; i++)

@@ -177,13 +177,15 @@ test_sidecar (gconstpointer data)
   gsize before_length;
   gsize after_length;
   gboolean writable = FALSE;
+  g_autoptr(GSList) formats = NULL;
 
-  for (GSList *l = gdk_pixbuf_get_formats (), *formats = l; l != NULL; l = l->next)
+  formats = gdk_pixbuf_get_formats ();
+  for (GSList *l = formats; l != NULL; l = l->next)
     {
-      if (g_str_equal (gdk_pixbuf_format_get_name (l->data), format))
+      g_autofree char *format_name = gdk_pixbuf_format_get_name (l->data);
+
+      if (g_str_equal (format_name, format))
         writable = gdk_pixbuf_format_is_writable (l->data);
-      if (l->next == NULL)
-        g_slist_free (formats);
     }
   if (!writable)
     {

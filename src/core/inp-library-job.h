@@ -24,7 +24,9 @@ G_BEGIN_DECLS
  * @INP_LIBRARY_JOB_STATUS_NOT_SENT: never reached the service (for example the app quit first);
  *   it can be run again
  *
- * Where a job is. The nicks are what the database stores.
+ * Where a job is. The nicks are what the database stores; those of STARTING, PROCESSING,
+ * FAILED and CANCELED are the service's own status names. The service's `succeeded` is
+ * DOWNLOADING here until every output is stored: only then is a job SUCCEEDED.
  */
 typedef enum
 {

@@ -1756,16 +1756,21 @@ inp_library_store_output_finish (InpLibrary    *self,
 
 /* Queries */
 
+typedef gpointer (*RowFunc) (sqlite3_stmt *stmt,
+                             GFile        *files_dir);
+
+/* Steps @stmt to the end, making an object of each row. */
 static GPtrArray *
-collect_jobs (InpLibrary    *self,
+collect_rows (InpLibrary    *self,
               sqlite3_stmt  *stmt,
+              RowFunc        new_from_row,
               GError       **error)
 {
-  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (g_object_unref);
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (jobs, inp_library_job_new_from_row (stmt, self->files_dir));
+    g_ptr_array_add (objects, new_from_row (stmt, self->files_dir));
 
   if (rc != SQLITE_DONE)
     {
@@ -1773,7 +1778,22 @@ collect_jobs (InpLibrary    *self,
       return NULL;
     }
 
-  return g_steal_pointer (&jobs);
+  return g_steal_pointer (&objects);
+}
+
+static gpointer
+job_from_row (sqlite3_stmt *stmt,
+              GFile        *files_dir)
+{
+  return inp_library_job_new_from_row (stmt, files_dir);
+}
+
+static GPtrArray *
+collect_jobs (InpLibrary    *self,
+              sqlite3_stmt  *stmt,
+              GError       **error)
+{
+  return collect_rows (self, stmt, job_from_row, error);
 }
 
 /**
@@ -1856,24 +1876,19 @@ inp_library_get_history (InpLibrary  *self,
   return g_steal_pointer (&events);
 }
 
+static gpointer
+output_from_row (sqlite3_stmt *stmt,
+                 GFile        *files_dir)
+{
+  return inp_library_output_new_from_row (stmt, files_dir);
+}
+
 static GPtrArray *
 collect_outputs (InpLibrary    *self,
                  sqlite3_stmt  *stmt,
                  GError       **error)
 {
-  g_autoptr(GPtrArray) outputs = g_ptr_array_new_with_free_func (g_object_unref);
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (outputs, inp_library_output_new_from_row (stmt, self->files_dir));
-
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&outputs);
+  return collect_rows (self, stmt, output_from_row, error);
 }
 
 /**
