@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -779,6 +780,81 @@ test_unwritable_job_folder (Fixture       *fixture,
   g_assert_cmpuint (inp_library_job_get_n_outputs (job), ==, 0);
 }
 
+/* A crash leaves temporary files behind; they are never recorded, and they are cleaned up unless
+ * a writer in another process still holds them. */
+static void
+test_leftover_temporary_files (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = make_png (4, 4, 0x808080ff);
+  g_autoptr(InpLibraryOutput) output = NULL;
+  g_autoptr(InpLibraryJob) job = NULL;
+  g_autoptr(GPtrArray) outputs = NULL;
+  g_autofree char *stale = NULL;
+  g_autofree char *live = NULL;
+  const char *dir;
+  gint64 job_id = create_job (fixture->library, "owner/model", "crashed mid-download");
+  int live_fd;
+
+  job = inp_library_get_job (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  dir = g_file_peek_path (inp_library_job_get_directory (job));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  stale = g_build_filename (dir, "output-0.png.0badf00d.tmp", NULL);
+  live = g_build_filename (dir, "output-1.png.0000beef.tmp", NULL);
+  g_assert_true (g_file_set_contents (stale, "half an ima", -1, NULL));
+  g_assert_true (g_file_set_contents (live, "being writ", -1, NULL));
+  live_fd = open (live, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (flock (live_fd, LOCK_EX), ==, 0);
+
+  output = store_png (fixture->library, job_id, 0, png, NULL);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  outputs = inp_library_list_outputs (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outputs->len, ==, 1);
+
+  inp_library_update_status (fixture->library, job_id, INP_LIBRARY_JOB_STATUS_SUCCEEDED, NULL,
+                             &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (live, G_FILE_TEST_EXISTS));
+
+  close (live_fd);
+  inp_library_update_status (fixture->library, job_id, INP_LIBRARY_JOB_STATUS_SUCCEEDED, NULL,
+                             &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (live, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files_with_suffix (dir, ".tmp"), ==, 0);
+  g_assert_cmpuint (count_files_with_suffix (dir, ".png"), ==, 1);
+}
+
+/* The app and the CLI open the same library at once. */
+static void
+test_two_connections (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InpLibrary) other = inp_library_new (fixture->db_path, &error);
+  g_autoptr(InpLibraryJob) seen = NULL;
+  g_autoptr(GPtrArray) unfinished = NULL;
+  gint64 job_id;
+
+  g_assert_no_error (error);
+  job_id = create_job (fixture->library, "owner/model", "made by the app");
+  unfinished = inp_library_list_unfinished (other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unfinished->len, ==, 1);
+
+  inp_library_update_status (other, job_id, INP_LIBRARY_JOB_STATUS_NOT_SENT, "settled by the CLI",
+                             &error);
+  g_assert_no_error (error);
+  seen = inp_library_get_job (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (inp_library_job_get_status (seen), ==, INP_LIBRARY_JOB_STATUS_NOT_SENT);
+
+  g_assert_finalize_object (g_steal_pointer (&other));
+}
+
 static void
 assert_found (InpLibrary            *library,
               const InpLibraryQuery *query,
@@ -1166,6 +1242,8 @@ main (int   argc,
   ADD ("/core/library/token-never-stored", test_token_never_stored);
   ADD ("/core/library/disk-full", test_disk_full);
   ADD ("/core/library/unwritable-job-folder", test_unwritable_job_folder);
+  ADD ("/core/library/leftover-temporary-files", test_leftover_temporary_files);
+  ADD ("/core/library/two-connections", test_two_connections);
   ADD ("/core/library/search-and-filter", test_search_and_filter);
   ADD ("/core/library/async", test_async);
   ADD ("/core/library/unfinished", test_unfinished);

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -326,13 +327,23 @@ remove_temporary_files (const char *dir_path,
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      if (g_str_has_prefix (name, prefix) && g_str_has_suffix (name, ".tmp"))
-        {
-          g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *path = NULL;
+      int fd;
 
+      if (!g_str_has_prefix (name, prefix) || !g_str_has_suffix (name, ".tmp"))
+        continue;
+
+      /* A writer that is alive holds a lock on its file; a crashed one held none. */
+      path = g_build_filename (dir_path, name, NULL);
+      fd = open (path, O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        continue;
+      if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+        {
           g_debug ("library: removing the leftover %s", path);
           g_remove (path);
         }
+      close (fd);
     }
 }
 
@@ -399,6 +410,7 @@ write_temporary (InpLibrary           *self,
                  GInputStream         *stream,
                  const InpProvenance  *png_provenance,
                  Written              *written,
+                 int                  *fd_out,
                  GCancellable         *cancellable,
                  GError              **error)
 {
@@ -414,6 +426,9 @@ write_temporary (InpLibrary           *self,
       g_propagate_error (error, file_error (final_path, errno));
       return FALSE;
     }
+  /* Held until the file is renamed or removed: it tells a cleaner in another process (the app
+   * and the CLI can both be resuming) that this temporary file is alive. */
+  flock (fd, LOCK_EX);
 
   written->size = 0;
 
@@ -457,19 +472,18 @@ write_temporary (InpLibrary           *self,
       saved_errno = errno;
       ok = FALSE;
     }
-  if (close (fd) != 0 && ok)
+
+  if (!ok)
     {
-      saved_errno = errno;
-      ok = FALSE;
+      close (fd);
+      if (saved_errno != 0)
+        g_propagate_error (error, file_error (final_path, saved_errno));
+      return FALSE;
     }
 
-  if (!ok && saved_errno != 0)
-    g_propagate_error (error, file_error (final_path, saved_errno));
-
-  if (ok)
-    written->sha256 = g_strdup (g_checksum_get_string (checksum));
-
-  return ok;
+  written->sha256 = g_strdup (g_checksum_get_string (checksum));
+  *fd_out = fd;
+  return TRUE;
 }
 
 /* Writes @stream to @dir/@name through a temporary file: synced, renamed, directory synced.
@@ -489,6 +503,7 @@ write_file_atomically (InpLibrary           *self,
   g_autofree char *tmp_name = NULL;
   g_autofree char *tmp_path = NULL;
   int saved_errno;
+  int fd = -1;
 
   if (g_mkdir_with_parents (dir_path, 0755) != 0)
     {
@@ -501,7 +516,8 @@ write_file_atomically (InpLibrary           *self,
   tmp_name = g_strdup_printf ("%s.%08x.tmp", name, g_random_int ());
   tmp_path = g_build_filename (dir_path, tmp_name, NULL);
 
-  if (!write_temporary (self, final_path, tmp_path, stream, png_provenance, written, cancellable, error))
+  if (!write_temporary (self, final_path, tmp_path, stream, png_provenance, written, &fd,
+                        cancellable, error))
     {
       g_remove (tmp_path);
       return FALSE;
@@ -519,6 +535,7 @@ write_file_atomically (InpLibrary           *self,
                                   &sidecar_written, cancellable, error))
         {
           g_remove (tmp_path);
+          close (fd);
           g_clear_pointer (&written->sha256, g_free);
           return FALSE;
         }
@@ -529,10 +546,13 @@ write_file_atomically (InpLibrary           *self,
     {
       saved_errno = errno;
       g_remove (tmp_path);
+      close (fd);
       g_clear_pointer (&written->sha256, g_free);
       g_propagate_error (error, file_error (final_path, saved_errno));
       return FALSE;
     }
+  /* The data was synced before the rename, so a late close error loses nothing. */
+  close (fd);
   sync_directory (dir_path);
 
   return TRUE;

@@ -1,5 +1,18 @@
 /* inp-library.h: every generation the user made, kept on their disk
  *
+ * A job runner records a job before it sends anything, then follows it:
+ *
+ *   id = inp_library_create_job (…)              status pending
+ *   inp_library_store_inputs_async (id, image, mask)
+ *   inp_library_set_prediction_id (id, "…")      as soon as the create request answers
+ *   inp_library_update_status (id, STARTING/PROCESSING)
+ *   inp_library_update_status (id, DOWNLOADING)  the service succeeded
+ *   inp_library_store_output_async (id, i, …)    for each output: synced and renamed first
+ *   inp_library_update_status (id, SUCCEEDED)    every output is on disk
+ *
+ * and at start-up settles inp_library_list_unfinished(): follows those with a prediction id,
+ * marks the others NOT_SENT.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
