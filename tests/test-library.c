@@ -15,6 +15,7 @@
 #include <sys/file.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <sqlite3.h>
 
 #include "inp-error.h"
@@ -44,12 +45,27 @@ fixture_set_up (Fixture       *fixture,
   g_assert_nonnull (fixture->library);
 }
 
+/* A worker thread lets go of its task (and so of the library) just after it reports. */
+static void
+wait_for_last_reference (gpointer object)
+{
+  for (guint i = 0; i < 5000 && G_OBJECT (object)->ref_count > 1; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (1000);
+    }
+}
+
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   if (fixture->library != NULL)
-    g_assert_finalize_object (fixture->library);
+    {
+      wait_for_last_reference (fixture->library);
+      g_assert_finalize_object (fixture->library);
+    }
   inp_test_remove_tree (fixture->dir);
   g_free (fixture->db_path);
   g_free (fixture->dir);
@@ -685,6 +701,29 @@ open_dev_full (const char *path,
 
 /* A full disk: a clear error, no output recorded, no temporary file, and a job that says its
  * outputs are still to be fetched; once there is space, the same output is stored. */
+static void got_result_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data);
+static GAsyncResult *wait_for_result (GAsyncResult **result);
+
+/* Stores a PNG as output 0, through the blocking call or the asynchronous one. */
+static InpLibraryOutput *
+store_maybe_async (InpLibrary    *library,
+                   gint64         job_id,
+                   GInputStream  *stream,
+                   gboolean       async,
+                   GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (!async)
+    return inp_library_store_output (library, job_id, 0, "image/png", stream, NULL, NULL, error);
+
+  inp_library_store_output_async (library, job_id, 0, "image/png", stream, NULL, NULL,
+                                  got_result_cb, &result);
+  return inp_library_store_output_finish (library, wait_for_result (&result), error);
+}
+
 static void
 test_disk_full (Fixture       *fixture,
                 gconstpointer  data)
@@ -706,8 +745,7 @@ test_disk_full (Fixture       *fixture,
   g_assert_no_error (error);
 
   inp_library_set_open_func (fixture->library, open_dev_full, &created);
-  output = inp_library_store_output (fixture->library, job_id, 0, "image/png", stream, NULL, NULL,
-                                     &error);
+  output = store_maybe_async (fixture->library, job_id, stream, GPOINTER_TO_INT (data), &error);
   g_assert_null (output);
   g_assert_error (error, INP_ERROR, INP_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "not enough free space"));
@@ -736,8 +774,7 @@ test_disk_full (Fixture       *fixture,
   inp_library_set_open_func (fixture->library, NULL, NULL);
   g_clear_object (&stream);
   stream = g_memory_input_stream_new_from_bytes (png);
-  output = inp_library_store_output (fixture->library, job_id, 0, "image/png", stream, NULL, NULL,
-                                     &error);
+  output = store_maybe_async (fixture->library, job_id, stream, GPOINTER_TO_INT (data), &error);
   g_assert_no_error (error);
   inp_library_update_status (fixture->library, job_id, INP_LIBRARY_JOB_STATUS_SUCCEEDED, NULL,
                              &error);
@@ -993,13 +1030,103 @@ test_async (Fixture       *fixture,
   g_clear_object (&inputs_result);
   g_clear_object (&output_result);
   g_clear_object (&jobs_result);
+}
 
-  /* A worker thread lets go of its task (and so of the library) just after it reports. */
-  for (guint i = 0; i < 5000 && G_OBJECT (fixture->library)->ref_count > 1; i++)
+static void
+serve_png_cb (SoupServer        *server,
+              SoupServerMessage *message,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  GBytes *png = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (message);
+  gsize length;
+  const guint8 *data = g_bytes_get_data (png, &length);
+
+  /* Chunked, in pieces smaller than the PNG head, so that reads come back short. */
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (message),
+                                     SOUP_ENCODING_CHUNKED);
+  for (gsize offset = 0; offset < length; offset += 20)
+    soup_message_body_append (body, SOUP_MEMORY_COPY, data + offset, MIN (20, length - offset));
+  soup_message_body_complete (body);
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+}
+
+static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GInputStream **stream = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* An HTTP body from libsoup can only be read in the thread that sent the request: the library
+ * reads it there, and syncs and records on a worker thread. */
+static void
+test_store_from_http (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = make_png (300, 200, 0x4488ccff);
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(JsonNode) inputs = make_inputs ("served over loopback", 5);
+  g_autoptr(InpProvenance) provenance = inp_provenance_new ("owner/model", "v9", inputs);
+  g_autoptr(InpProvenance) read_back = NULL;
+  gint64 job_id = create_job (fixture->library, "owner/model", "served over loopback");
+  GSList *uris;
+  g_autofree char *url = NULL;
+
+  soup_server_add_handler (server, "/output.png", serve_png_cb, png, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/output.png", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  for (guint round = 0; round < 2; round++)
     {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (1000);
+      g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+      g_autoptr(GInputStream) stream = NULL;
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(InpLibraryOutput) output = NULL;
+      g_autofree char *sha = NULL;
+
+      soup_session_send_async (session, message, G_PRIORITY_DEFAULT, NULL, sent_cb, &stream);
+      while (stream == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (soup_message_get_status (message), ==, SOUP_STATUS_OK);
+
+      inp_library_store_output_async (fixture->library, job_id, round, "image/png", stream,
+                                      round == 1 ? provenance : NULL, NULL, got_result_cb,
+                                      &result);
+      output = inp_library_store_output_finish (fixture->library, wait_for_result (&result),
+                                                &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (inp_library_output_get_width (output), ==, 300);
+      g_assert_cmpint (inp_library_output_get_height (output), ==, 200);
+      sha = file_sha256 (inp_library_output_get_file (output));
+      g_assert_cmpstr (inp_library_output_get_sha256 (output), ==, sha);
+
+      if (round == 0)
+        {
+          g_autofree char *expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
+
+          g_assert_cmpstr (sha, ==, expected);
+        }
+      else
+        {
+          read_back = inp_provenance_read_file (g_file_peek_path (inp_library_output_get_file (output)),
+                                                &error);
+          g_assert_no_error (error);
+          g_assert_cmpstr (read_back->prompt, ==, "served over loopback");
+          g_assert_cmpstr (read_back->version, ==, "v9");
+        }
     }
 }
 
@@ -1240,12 +1367,16 @@ main (int   argc,
   ADD ("/core/library/lifecycle", test_job_lifecycle);
   ADD ("/core/library/sidecar-and-replace", test_sidecar_and_replace);
   ADD ("/core/library/token-never-stored", test_token_never_stored);
-  ADD ("/core/library/disk-full", test_disk_full);
+  g_test_add ("/core/library/disk-full/sync", Fixture, GINT_TO_POINTER (FALSE), fixture_set_up,
+              test_disk_full, fixture_tear_down);
+  g_test_add ("/core/library/disk-full/async", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
+              test_disk_full, fixture_tear_down);
   ADD ("/core/library/unwritable-job-folder", test_unwritable_job_folder);
   ADD ("/core/library/leftover-temporary-files", test_leftover_temporary_files);
   ADD ("/core/library/two-connections", test_two_connections);
   ADD ("/core/library/search-and-filter", test_search_and_filter);
   ADD ("/core/library/async", test_async);
+  ADD ("/core/library/store-from-http", test_store_from_http);
   ADD ("/core/library/unfinished", test_unfinished);
   ADD ("/core/library/delete-restore-purge", test_delete_restore_purge);
   ADD ("/core/library/gallery", test_gallery);

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "inp-atomic-file.h"
 #include "inp-library.h"
 
 G_BEGIN_DECLS
@@ -36,21 +37,9 @@ GPtrArray        *inp_library_list_gallery_page    (InpLibrary   *self,
 guint             inp_library_count_gallery        (InpLibrary   *self,
                                                     GError      **error);
 
-/**
- * InpLibraryOpenFunc:
- * @path: the temporary file to create
- * @user_data: what was given with the function
- *
- * Creates @path for writing. Tests use this to send the bytes to `/dev/full` (a real ENOSPC
- * from the kernel) while the temporary file still exists, which root cannot provoke otherwise.
- *
- * Returns: a file descriptor open for writing, or -1 with errno set.
- */
-typedef int (*InpLibraryOpenFunc) (const char *path,
-                                   gpointer    user_data);
-
-void              inp_library_set_open_func        (InpLibrary         *self,
-                                                    InpLibraryOpenFunc  func,
-                                                    gpointer            user_data);
+/* Tests send output bytes to /dev/full through this; see InpAtomicFileOpenFunc. */
+void              inp_library_set_open_func        (InpLibrary            *self,
+                                                    InpAtomicFileOpenFunc  func,
+                                                    gpointer               user_data);
 
 G_END_DECLS

@@ -6,14 +6,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/file.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "inp-atomic-file.h"
 #include "inp-error.h"
 #include "inp-library-private.h"
 
@@ -40,8 +38,8 @@ struct _InpLibrary
   /* One connection serves every thread; the lock keeps each multi-statement change whole. */
   GMutex              lock;
 
-  InpLibraryOpenFunc  open_func;
-  gpointer            open_data;
+  InpAtomicFileOpenFunc  open_func;
+  gpointer               open_data;
 };
 
 G_DEFINE_FINAL_TYPE (InpLibrary, inp_library, G_TYPE_OBJECT)
@@ -150,20 +148,6 @@ set_db_error (InpLibrary  *self,
 {
   g_propagate_error (error, db_error (self));
   return FALSE;
-}
-
-static GError *
-file_error (const char *path,
-            int         saved_errno)
-{
-  g_autofree char *display = g_filename_display_name (path);
-
-  if (saved_errno == ENOSPC || saved_errno == EDQUOT)
-    return g_error_new (INP_ERROR, INP_ERROR_FAILED,
-                        _("There is not enough free space to save “%s”"), display);
-
-  return g_error_new (INP_ERROR, INP_ERROR_FAILED, _("“%s” could not be saved: %s"),
-                      display, g_strerror (saved_errno));
 }
 
 static GError *
@@ -315,247 +299,6 @@ remove_tree (const char *path)
       remove_tree (child);
     }
   g_rmdir (path);
-}
-
-/* Removes temporary files that a crash or a failed save left in a job's folder. */
-static void
-remove_temporary_files (const char *dir_path,
-                        const char *prefix)
-{
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = NULL;
-      int fd;
-
-      if (!g_str_has_prefix (name, prefix) || !g_str_has_suffix (name, ".tmp"))
-        continue;
-
-      /* A writer that is alive holds a lock on its file; a crashed one held none. */
-      path = g_build_filename (dir_path, name, NULL);
-      fd = open (path, O_RDONLY | O_CLOEXEC);
-      if (fd < 0)
-        continue;
-      if (flock (fd, LOCK_EX | LOCK_NB) == 0)
-        {
-          g_debug ("library: removing the leftover %s", path);
-          g_remove (path);
-        }
-      close (fd);
-    }
-}
-
-static void
-sync_directory (const char *path)
-{
-  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
-}
-
-static int
-default_open (const char *path,
-              gpointer    user_data)
-{
-  return open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-}
-
-static gboolean
-write_all (int            fd,
-           const guint8  *data,
-           gsize          length,
-           GChecksum     *checksum,
-           guint64       *size,
-           int           *saved_errno)
-{
-  g_checksum_update (checksum, data, length);
-  *size += length;
-
-  while (length > 0)
-    {
-      gssize written = write (fd, data, length);
-
-      if (written < 0 && errno == EINTR)
-        continue;
-      if (written <= 0)
-        {
-          *saved_errno = written < 0 ? errno : ENOSPC;
-          return FALSE;
-        }
-      data += written;
-      length -= written;
-    }
-
-  return TRUE;
-}
-
-typedef struct
-{
-  char    *sha256;
-  guint64  size;
-} Written;
-
-/* Copies @stream into @tmp_path and syncs it. PNGs get the provenance chunks after their IHDR
- * chunk as they pass, so a large image is never held in memory whole. */
-static gboolean
-write_temporary (InpLibrary           *self,
-                 const char           *final_path,
-                 const char           *tmp_path,
-                 GInputStream         *stream,
-                 const InpProvenance  *png_provenance,
-                 Written              *written,
-                 int                  *fd_out,
-                 GCancellable         *cancellable,
-                 GError              **error)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buffer = g_malloc (COPY_BUFFER_SIZE);
-  int saved_errno = 0;
-  gboolean ok = TRUE;
-  int fd;
-
-  fd = self->open_func (tmp_path, self->open_data);
-  if (fd < 0)
-    {
-      g_propagate_error (error, file_error (final_path, errno));
-      return FALSE;
-    }
-  /* Held until the file is renamed or removed: it tells a cleaner in another process (the app
-   * and the CLI can both be resuming) that this temporary file is alive. */
-  flock (fd, LOCK_EX);
-
-  written->size = 0;
-
-  if (png_provenance != NULL)
-    {
-      gsize n_read = 0;
-
-      ok = g_input_stream_read_all (stream, buffer, 33, &n_read, cancellable, error);
-      if (ok)
-        {
-          gboolean is_png = inp_provenance_is_png (buffer, n_read);
-
-          ok = write_all (fd, buffer, n_read, checksum, &written->size, &saved_errno);
-          if (ok && is_png)
-            {
-              g_autoptr(GBytes) chunks = inp_provenance_build_png_chunks (png_provenance);
-              gsize length;
-              const guint8 *data = g_bytes_get_data (chunks, &length);
-
-              ok = write_all (fd, data, length, checksum, &written->size, &saved_errno);
-            }
-          else if (!is_png)
-            g_debug ("library: an output said to be PNG is not; stored without provenance");
-        }
-    }
-
-  while (ok)
-    {
-      gssize n_read = g_input_stream_read (stream, buffer, COPY_BUFFER_SIZE, cancellable, error);
-
-      if (n_read < 0)
-        ok = FALSE;
-      else if (n_read == 0)
-        break;
-      else
-        ok = write_all (fd, buffer, n_read, checksum, &written->size, &saved_errno);
-    }
-
-  if (ok && fsync (fd) != 0)
-    {
-      saved_errno = errno;
-      ok = FALSE;
-    }
-
-  if (!ok)
-    {
-      close (fd);
-      if (saved_errno != 0)
-        g_propagate_error (error, file_error (final_path, saved_errno));
-      return FALSE;
-    }
-
-  written->sha256 = g_strdup (g_checksum_get_string (checksum));
-  *fd_out = fd;
-  return TRUE;
-}
-
-/* Writes @stream to @dir/@name through a temporary file: synced, renamed, directory synced.
- * On failure nothing is left behind. */
-static gboolean
-write_file_atomically (InpLibrary           *self,
-                       const char           *dir_path,
-                       const char           *name,
-                       GInputStream         *stream,
-                       const InpProvenance  *png_provenance,
-                       const char           *sidecar,
-                       Written              *written,
-                       GCancellable         *cancellable,
-                       GError              **error)
-{
-  g_autofree char *final_path = g_build_filename (dir_path, name, NULL);
-  g_autofree char *tmp_name = NULL;
-  g_autofree char *tmp_path = NULL;
-  int saved_errno;
-  int fd = -1;
-
-  if (g_mkdir_with_parents (dir_path, 0755) != 0)
-    {
-      g_propagate_error (error, file_error (dir_path, errno));
-      return FALSE;
-    }
-
-  /* A name of our own for each attempt: a crashed writer's file is never written into. */
-  remove_temporary_files (dir_path, name);
-  tmp_name = g_strdup_printf ("%s.%08x.tmp", name, g_random_int ());
-  tmp_path = g_build_filename (dir_path, tmp_name, NULL);
-
-  if (!write_temporary (self, final_path, tmp_path, stream, png_provenance, written, &fd,
-                        cancellable, error))
-    {
-      g_remove (tmp_path);
-      return FALSE;
-    }
-
-  /* The sidecar goes first: an output is never on disk without the provenance promised for it. */
-  if (sidecar != NULL)
-    {
-      g_autofree char *sidecar_name = g_strconcat (name, ".json", NULL);
-      g_autoptr(GInputStream) sidecar_stream =
-        g_memory_input_stream_new_from_data (sidecar, strlen (sidecar), NULL);
-      Written sidecar_written = { 0 };
-
-      if (!write_file_atomically (self, dir_path, sidecar_name, sidecar_stream, NULL, NULL,
-                                  &sidecar_written, cancellable, error))
-        {
-          g_remove (tmp_path);
-          close (fd);
-          g_clear_pointer (&written->sha256, g_free);
-          return FALSE;
-        }
-      g_free (sidecar_written.sha256);
-    }
-
-  if (g_rename (tmp_path, final_path) != 0)
-    {
-      saved_errno = errno;
-      g_remove (tmp_path);
-      close (fd);
-      g_clear_pointer (&written->sha256, g_free);
-      g_propagate_error (error, file_error (final_path, saved_errno));
-      return FALSE;
-    }
-  /* The data was synced before the rename, so a late close error loses nothing. */
-  close (fd);
-  sync_directory (dir_path);
-
-  return TRUE;
 }
 
 static const char *
@@ -814,7 +557,7 @@ open_library (InpLibrary  *self,
   self->files_dir = g_file_new_for_path (self->files_path);
   if (g_mkdir_with_parents (self->files_path, 0700) != 0)
     {
-      g_propagate_error (error, file_error (self->files_path, errno));
+      g_propagate_error (error, inp_atomic_file_error (self->files_path, errno));
       return FALSE;
     }
 
@@ -966,7 +709,6 @@ inp_library_init (InpLibrary *self)
 {
   g_mutex_init (&self->lock);
   self->context = g_main_context_ref_thread_default ();
-  self->open_func = default_open;
 }
 
 /**
@@ -1056,13 +798,13 @@ inp_library_get_set_aside_path (InpLibrary *self)
 }
 
 void
-inp_library_set_open_func (InpLibrary         *self,
-                           InpLibraryOpenFunc  func,
-                           gpointer            user_data)
+inp_library_set_open_func (InpLibrary            *self,
+                           InpAtomicFileOpenFunc  func,
+                           gpointer               user_data)
 {
   g_return_if_fail (INP_IS_LIBRARY (self));
 
-  self->open_func = func != NULL ? func : default_open;
+  self->open_func = func;
   self->open_data = user_data;
 }
 
@@ -1335,7 +1077,7 @@ inp_library_update_status (InpLibrary           *self,
 
   /* Nothing will be saved into a finished job's folder any more. */
   if (dir_path != NULL)
-    remove_temporary_files (dir_path, "");
+    inp_atomic_file_remove_leftovers (dir_path, "");
 
   emit_in_context (self, JOB_CHANGED, job_id, NULL);
   return TRUE;
@@ -1371,24 +1113,22 @@ inp_library_set_metrics (InpLibrary  *self,
 /* Files of a job */
 
 static gboolean
-store_input (InpLibrary    *self,
-             const char    *dir_path,
-             const char    *stem,
-             GBytes        *bytes,
-             char         **relative,
-             GCancellable  *cancellable,
-             GError       **error)
+store_input (InpLibrary  *self,
+             const char  *dir_path,
+             const char  *stem,
+             GBytes      *bytes,
+             char       **relative,
+             GError     **error)
 {
   g_autofree char *name = g_strdup_printf ("%s.%s", stem, extension_for_bytes (bytes));
-  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
   g_autofree char *dir_name = g_path_get_basename (dir_path);
-  Written written = { 0 };
+  gsize length;
+  const void *data = g_bytes_get_data (bytes, &length);
 
-  if (!write_file_atomically (self, dir_path, name, stream, NULL, NULL, &written, cancellable,
-                              error))
+  if (!inp_atomic_file_set_contents (dir_path, name, data, length, self->open_func,
+                                     self->open_data, error))
     return FALSE;
 
-  g_free (written.sha256);
   *relative = g_build_filename (dir_name, name, NULL);
   return TRUE;
 }
@@ -1420,13 +1160,11 @@ inp_library_store_inputs (InpLibrary    *self,
   locker = g_mutex_locker_new (&self->lock);
   dir_path = job_dir_path (self, job_id, FALSE, error);
   g_clear_pointer (&locker, g_mutex_locker_free);
-  if (dir_path == NULL)
+  if (dir_path == NULL || g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  if ((image != NULL &&
-       !store_input (self, dir_path, "image", image, &image_path, cancellable, error)) ||
-      (mask != NULL &&
-       !store_input (self, dir_path, "mask", mask, &mask_path, cancellable, error)))
+  if ((image != NULL && !store_input (self, dir_path, "image", image, &image_path, error)) ||
+      (mask != NULL && !store_input (self, dir_path, "mask", mask, &mask_path, error)))
     return FALSE;
 
   locker = g_mutex_locker_new (&self->lock);
@@ -1469,12 +1207,6 @@ get_output (InpLibrary  *self,
   return inp_library_output_new_from_row (stmt, self->files_dir);
 }
 
-static gboolean
-is_png_type (const char *media_type)
-{
-  return g_ascii_strcasecmp (media_type, "image/png") == 0;
-}
-
 /* The file of the output recorded at @index, if any; the lock is held. */
 static char *
 output_path_at (InpLibrary *self,
@@ -1503,12 +1235,193 @@ record_store_failure (InpLibrary   *self,
 {
   g_autoptr(GError) local_error = NULL;
 
-  if (g_error_matches (store_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (store_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (store_error, INP_ERROR, INP_ERROR_NOT_FOUND))
     return;
 
   if (!inp_library_update_status (self, job_id, INP_LIBRARY_JOB_STATUS_DOWNLOADING,
                                   store_error->message, &local_error))
     g_debug ("library: the failure could not be recorded either: %s", local_error->message);
+}
+
+/* One output on its way to disk. The bytes are copied in the thread that owns the stream (an
+ * HTTP body must be read where its request was sent); syncing and recording may run elsewhere. */
+typedef struct
+{
+  InpLibrary    *library;
+  gint64         job_id;
+  guint          index;
+  char          *media_type;
+  char          *relative;
+  char          *sidecar;
+  InpProvenance *png_provenance;
+  GInputStream  *stream;
+  InpAtomicFile *file;
+  guint8        *buffer;
+} StoreOutput;
+
+/* The signature and IHDR chunk: PNG text chunks go right after them. */
+#define PNG_HEAD_LENGTH 33
+
+static void
+store_output_free (gpointer data)
+{
+  StoreOutput *store = data;
+
+  g_clear_object (&store->library);
+  g_free (store->media_type);
+  g_free (store->relative);
+  g_free (store->sidecar);
+  g_clear_pointer (&store->png_provenance, inp_provenance_free);
+  g_clear_object (&store->stream);
+  g_clear_pointer (&store->file, inp_atomic_file_free);
+  g_free (store->buffer);
+  g_free (store);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreOutput, store_output_free)
+
+static gboolean
+is_png_type (const char *media_type)
+{
+  return g_ascii_strcasecmp (media_type, "image/png") == 0;
+}
+
+static StoreOutput *
+store_output_new (InpLibrary           *self,
+                  gint64                job_id,
+                  guint                 index,
+                  const char           *media_type,
+                  GInputStream         *stream,
+                  const InpProvenance  *provenance,
+                  GError              **error)
+{
+  g_autoptr(StoreOutput) store = g_new0 (StoreOutput, 1);
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autofree char *dir_path = NULL;
+  g_autofree char *dir_name = NULL;
+  g_autofree char *name = NULL;
+
+  locker = g_mutex_locker_new (&self->lock);
+  dir_path = job_dir_path (self, job_id, FALSE, error);
+  g_clear_pointer (&locker, g_mutex_locker_free);
+  if (dir_path == NULL)
+    return NULL;
+
+  store->library = g_object_ref (self);
+  store->job_id = job_id;
+  store->index = index;
+  store->media_type = g_strdup (media_type);
+  store->stream = g_object_ref (stream);
+  store->buffer = g_malloc (COPY_BUFFER_SIZE);
+
+  dir_name = g_path_get_basename (dir_path);
+  name = g_strdup_printf ("output-%u.%s", index, extension_for_media_type (media_type));
+  store->relative = g_build_filename (dir_name, name, NULL);
+  if (provenance != NULL && is_png_type (media_type))
+    store->png_provenance = inp_provenance_copy (provenance);
+  else if (provenance != NULL)
+    store->sidecar = inp_provenance_to_json (provenance);
+
+  store->file = inp_atomic_file_new (dir_path, name, self->open_func, self->open_data, error);
+  if (store->file == NULL)
+    return NULL;
+
+  return g_steal_pointer (&store);
+}
+
+/* Writes the first bytes of the output, with the provenance chunks after a PNG's IHDR. */
+static gboolean
+store_output_write_head (StoreOutput  *store,
+                         gsize         length,
+                         GError      **error)
+{
+  g_autoptr(GBytes) chunks = NULL;
+
+  if (!inp_atomic_file_write (store->file, store->buffer, length, error))
+    return FALSE;
+
+  if (!inp_provenance_is_png (store->buffer, length))
+    {
+      g_debug ("library: an output said to be PNG is not; stored without provenance");
+      return TRUE;
+    }
+
+  chunks = inp_provenance_build_png_chunks (store->png_provenance);
+  return inp_atomic_file_write (store->file, g_bytes_get_data (chunks, NULL),
+                                g_bytes_get_size (chunks), error);
+}
+
+/* Syncs, renames and records the output. The sidecar is written first: an output is never on
+ * disk without the provenance promised for it. */
+static InpLibraryOutput *
+store_output_commit (StoreOutput  *store,
+                     GError      **error)
+{
+  InpLibrary *self = store->library;
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(InpLibraryOutput) output = NULL;
+  g_autofree char *replaced = NULL;
+  const char *path = inp_atomic_file_get_path (store->file);
+  int width = 0;
+  int height = 0;
+
+  if (store->sidecar != NULL)
+    {
+      g_autofree char *dir_path = g_path_get_dirname (path);
+      g_autofree char *name = g_path_get_basename (path);
+      g_autofree char *sidecar_name = g_strconcat (name, ".json", NULL);
+
+      if (!inp_atomic_file_set_contents (dir_path, sidecar_name, store->sidecar,
+                                         strlen (store->sidecar), self->open_func,
+                                         self->open_data, error))
+        return NULL;
+    }
+
+  if (!inp_atomic_file_commit (store->file, error))
+    return NULL;
+
+  if (g_str_has_prefix (store->media_type, "image/"))
+    gdk_pixbuf_get_file_info (path, &width, &height);
+
+  locker = g_mutex_locker_new (&self->lock);
+  replaced = output_path_at (self, store->job_id, store->index);
+  stmt = prepare (self,
+                  "INSERT OR REPLACE INTO outputs (job_id, idx, path, media_type, size, width,"
+                  "                                height, sha256, created_at)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, store->job_id);
+  sqlite3_bind_int (stmt, 2, store->index);
+  bind_text (stmt, 3, store->relative);
+  bind_text (stmt, 4, store->media_type);
+  sqlite3_bind_int64 (stmt, 5, inp_atomic_file_get_size (store->file));
+  sqlite3_bind_int (stmt, 6, width);
+  sqlite3_bind_int (stmt, 7, height);
+  bind_text (stmt, 8, inp_atomic_file_get_sha256 (store->file));
+  sqlite3_bind_int64 (stmt, 9, g_get_real_time ());
+  if (!step_done (self, stmt, error))
+    return NULL;
+  output = get_output (self, sqlite3_last_insert_rowid (self->db), error);
+  if (output == NULL)
+    return NULL;
+  g_clear_pointer (&locker, g_mutex_locker_free);
+
+  /* An output stored again under another media type leaves its old file behind otherwise. */
+  if (replaced != NULL && g_strcmp0 (replaced, path) != 0)
+    {
+      g_autofree char *replaced_sidecar = inp_provenance_sidecar_path (replaced);
+
+      g_remove (replaced);
+      g_remove (replaced_sidecar);
+    }
+
+  g_debug ("library: output %u of job %" G_GINT64_FORMAT " stored", store->index, store->job_id);
+  emit_in_context (self, OUTPUT_ADDED, store->job_id, output);
+
+  return g_steal_pointer (&output);
 }
 
 /**
@@ -1522,7 +1435,8 @@ record_store_failure (InpLibrary   *self,
  * it, so that a recorded output is always complete. Storing the same @index again replaces it.
  * When the write fails (disk full, folder not writable) nothing is recorded, the temporary file
  * is removed, and the job is left %INP_LIBRARY_JOB_STATUS_DOWNLOADING with the reason as its
- * error, so its outputs can be fetched again. Blocks; see inp_library_store_output_async().
+ * error, so its outputs can be fetched again. Blocks, reading @stream in this thread; see
+ * inp_library_store_output_async().
  *
  * Returns: (transfer full): the stored output, or %NULL with @error set.
  */
@@ -1536,196 +1450,171 @@ inp_library_store_output (InpLibrary           *self,
                           GCancellable         *cancellable,
                           GError              **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(StoreOutput) store = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(InpLibraryOutput) output = NULL;
-  g_autofree char *dir_path = NULL;
-  g_autofree char *dir_name = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *sidecar = NULL;
-  g_autofree char *replaced = NULL;
-  Written written = { 0 };
-  int width = 0;
-  int height = 0;
+  InpLibraryOutput *output = NULL;
   gboolean ok;
 
   g_return_val_if_fail (INP_IS_LIBRARY (self), NULL);
   g_return_val_if_fail (media_type != NULL, NULL);
   g_return_val_if_fail (G_IS_INPUT_STREAM (stream), NULL);
 
-  locker = g_mutex_locker_new (&self->lock);
-  dir_path = job_dir_path (self, job_id, FALSE, error);
-  g_clear_pointer (&locker, g_mutex_locker_free);
-  if (dir_path == NULL)
-    return NULL;
+  store = store_output_new (self, job_id, index, media_type, stream, provenance, &local_error);
+  ok = store != NULL;
 
-  dir_name = g_path_get_basename (dir_path);
-  name = g_strdup_printf ("output-%u.%s", index, extension_for_media_type (media_type));
-  path = g_build_filename (dir_path, name, NULL);
-  if (provenance != NULL && !is_png_type (media_type))
-    sidecar = inp_provenance_to_json (provenance);
-
-  if (!write_file_atomically (self, dir_path, name, stream,
-                              is_png_type (media_type) ? provenance : NULL, sidecar,
-                              &written, cancellable, &local_error))
+  if (ok && store->png_provenance != NULL)
     {
-      record_store_failure (self, job_id, local_error);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
+      gsize n_read = 0;
+
+      ok = g_input_stream_read_all (stream, store->buffer, PNG_HEAD_LENGTH, &n_read, cancellable,
+                                    &local_error) &&
+           store_output_write_head (store, n_read, &local_error);
     }
 
-  if (g_str_has_prefix (media_type, "image/"))
-    gdk_pixbuf_get_file_info (path, &width, &height);
-
-  locker = g_mutex_locker_new (&self->lock);
-  replaced = output_path_at (self, job_id, index);
-  stmt = prepare (self,
-                  "INSERT OR REPLACE INTO outputs (job_id, idx, path, media_type, size, width,"
-                  "                                height, sha256, created_at)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &local_error);
-  ok = stmt != NULL;
-  if (ok)
+  while (ok)
     {
-      g_autofree char *relative = g_build_filename (dir_name, name, NULL);
+      gssize n_read = g_input_stream_read (stream, store->buffer, COPY_BUFFER_SIZE, cancellable,
+                                           &local_error);
 
-      sqlite3_bind_int64 (stmt, 1, job_id);
-      sqlite3_bind_int (stmt, 2, index);
-      bind_text (stmt, 3, relative);
-      bind_text (stmt, 4, media_type);
-      sqlite3_bind_int64 (stmt, 5, written.size);
-      sqlite3_bind_int (stmt, 6, width);
-      sqlite3_bind_int (stmt, 7, height);
-      bind_text (stmt, 8, written.sha256);
-      sqlite3_bind_int64 (stmt, 9, g_get_real_time ());
-      ok = step_done (self, stmt, &local_error);
+      if (n_read <= 0)
+        {
+          ok = n_read == 0;
+          break;
+        }
+      ok = inp_atomic_file_write (store->file, store->buffer, n_read, &local_error);
     }
+
   if (ok)
-    output = get_output (self, sqlite3_last_insert_rowid (self->db), &local_error);
-  g_clear_pointer (&locker, g_mutex_locker_free);
-  g_free (written.sha256);
+    output = store_output_commit (store, &local_error);
 
   if (output == NULL)
     {
       record_store_failure (self, job_id, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
     }
 
-  /* An output stored again under another media type leaves its old file behind otherwise. */
-  if (replaced != NULL && g_strcmp0 (replaced, path) != 0)
-    {
-      g_autofree char *replaced_sidecar = inp_provenance_sidecar_path (replaced);
-
-      g_remove (replaced);
-      g_remove (replaced_sidecar);
-    }
-
-  g_debug ("library: output %u of job %" G_GINT64_FORMAT " stored", index, job_id);
-  emit_in_context (self, OUTPUT_ADDED, job_id, output);
-
-  return g_steal_pointer (&output);
+  return output;
 }
 
-/* Asynchronous variants: the same work on a worker thread. */
-
-typedef struct
-{
-  gint64         job_id;
-  guint          index;
-  char          *media_type;
-  GInputStream  *stream;
-  InpProvenance *provenance;
-  GBytes        *image;
-  GBytes        *mask;
-} StoreData;
+/* Asynchronous variants */
 
 static void
-store_data_free (gpointer data)
+store_output_fail (GTask  *task,
+                   GError *error)
 {
-  StoreData *store = data;
+  StoreOutput *store = g_task_get_task_data (task);
 
-  g_free (store->media_type);
-  g_clear_object (&store->stream);
-  g_clear_pointer (&store->provenance, inp_provenance_free);
-  g_clear_pointer (&store->image, g_bytes_unref);
-  g_clear_pointer (&store->mask, g_bytes_unref);
-  g_free (store);
+  record_store_failure (store->library, store->job_id, error);
+  g_task_return_error (task, error);
 }
 
 static void
-store_inputs_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
+store_output_commit_thread (GTask        *task,
+                            gpointer      source_object,
+                            gpointer      task_data,
+                            GCancellable *cancellable)
 {
-  StoreData *store = task_data;
   GError *error = NULL;
+  InpLibraryOutput *output = store_output_commit (task_data, &error);
 
-  if (inp_library_store_inputs (source_object, store->job_id, store->image, store->mask,
-                                cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-inp_library_store_inputs_async (InpLibrary          *self,
-                                gint64               job_id,
-                                GBytes              *image,
-                                GBytes              *mask,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  StoreData *store;
-
-  g_return_if_fail (INP_IS_LIBRARY (self));
-
-  store = g_new0 (StoreData, 1);
-  store->job_id = job_id;
-  store->image = image != NULL ? g_bytes_ref (image) : NULL;
-  store->mask = mask != NULL ? g_bytes_ref (mask) : NULL;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, inp_library_store_inputs_async);
-  g_task_set_task_data (task, store, store_data_free);
-  g_task_run_in_thread (task, store_inputs_thread);
-}
-
-gboolean
-inp_library_store_inputs_finish (InpLibrary    *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == inp_library_store_inputs_async,
-                        FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-store_output_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  StoreData *store = task_data;
-  GError *error = NULL;
-  InpLibraryOutput *output;
-
-  output = inp_library_store_output (source_object, store->job_id, store->index,
-                                     store->media_type, store->stream, store->provenance,
-                                     cancellable, &error);
   if (output != NULL)
     g_task_return_pointer (task, output, g_object_unref);
   else
     g_task_return_error (task, error);
 }
 
+static void
+store_output_commit_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  InpLibraryOutput *output = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (output != NULL)
+    g_task_return_pointer (task, output, g_object_unref);
+  else
+    store_output_fail (task, error);
+}
+
+static void store_output_read_cb (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data);
+
+static void
+store_output_read_next (GTask *task)
+{
+  StoreOutput *store = g_task_get_task_data (task);
+
+  g_input_stream_read_async (store->stream, store->buffer, COPY_BUFFER_SIZE, G_PRIORITY_DEFAULT,
+                             g_task_get_cancellable (task), store_output_read_cb, task);
+}
+
+/* Writes go to the page cache and are quick; the slow fsync waits for the commit thread. */
+static void
+store_output_read_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GTask *task = user_data;
+  StoreOutput *store = g_task_get_task_data (task);
+  GError *error = NULL;
+  gssize n_read = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+
+  if (n_read < 0 || (n_read > 0 && !inp_atomic_file_write (store->file, store->buffer, n_read,
+                                                           &error)))
+    {
+      store_output_fail (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  if (n_read > 0)
+    {
+      store_output_read_next (task);
+      return;
+    }
+
+  {
+    g_autoptr(GTask) commit = g_task_new (g_task_get_source_object (task),
+                                          g_task_get_cancellable (task),
+                                          store_output_commit_cb, task);
+
+    g_task_set_source_tag (commit, store_output_commit_thread);
+    g_task_set_task_data (commit, store, NULL);
+    g_task_run_in_thread (commit, store_output_commit_thread);
+  }
+}
+
+static void
+store_output_head_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GTask *task = user_data;
+  StoreOutput *store = g_task_get_task_data (task);
+  GError *error = NULL;
+  gsize n_read = 0;
+
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (object), result, &n_read, &error) ||
+      !store_output_write_head (store, n_read, &error))
+    {
+      store_output_fail (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  store_output_read_next (task);
+}
+
+/**
+ * inp_library_store_output_async:
+ *
+ * Like inp_library_store_output(), but @stream is read asynchronously in the thread of the
+ * caller's main context (so it may be the body of a libsoup request sent from there), and the
+ * file is synced and recorded on a worker thread.
+ */
 void
 inp_library_store_output_async (InpLibrary          *self,
                                 gint64               job_id,
@@ -1738,23 +1627,30 @@ inp_library_store_output_async (InpLibrary          *self,
                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  StoreData *store;
+  StoreOutput *store;
+  GError *error = NULL;
 
   g_return_if_fail (INP_IS_LIBRARY (self));
   g_return_if_fail (media_type != NULL);
   g_return_if_fail (G_IS_INPUT_STREAM (stream));
 
-  store = g_new0 (StoreData, 1);
-  store->job_id = job_id;
-  store->index = index;
-  store->media_type = g_strdup (media_type);
-  store->stream = g_object_ref (stream);
-  store->provenance = provenance != NULL ? inp_provenance_copy (provenance) : NULL;
-
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, inp_library_store_output_async);
-  g_task_set_task_data (task, store, store_data_free);
-  g_task_run_in_thread (task, store_output_thread);
+
+  store = store_output_new (self, job_id, index, media_type, stream, provenance, &error);
+  if (store == NULL)
+    {
+      record_store_failure (self, job_id, error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, store, store_output_free);
+
+  if (store->png_provenance != NULL)
+    g_input_stream_read_all_async (stream, store->buffer, PNG_HEAD_LENGTH, G_PRIORITY_DEFAULT,
+                                   cancellable, store_output_head_cb, g_steal_pointer (&task));
+  else
+    store_output_read_next (g_steal_pointer (&task));
 }
 
 /**
@@ -1772,6 +1668,76 @@ inp_library_store_output_finish (InpLibrary    *self,
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  gint64  job_id;
+  GBytes *image;
+  GBytes *mask;
+} StoreInputs;
+
+static void
+store_inputs_free (gpointer data)
+{
+  StoreInputs *inputs = data;
+
+  g_clear_pointer (&inputs->image, g_bytes_unref);
+  g_clear_pointer (&inputs->mask, g_bytes_unref);
+  g_free (inputs);
+}
+
+static void
+store_inputs_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  StoreInputs *inputs = task_data;
+  GError *error = NULL;
+
+  if (inp_library_store_inputs (source_object, inputs->job_id, inputs->image, inputs->mask,
+                                cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+inp_library_store_inputs_async (InpLibrary          *self,
+                                gint64               job_id,
+                                GBytes              *image,
+                                GBytes              *mask,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  StoreInputs *inputs;
+
+  g_return_if_fail (INP_IS_LIBRARY (self));
+
+  inputs = g_new0 (StoreInputs, 1);
+  inputs->job_id = job_id;
+  inputs->image = image != NULL ? g_bytes_ref (image) : NULL;
+  inputs->mask = mask != NULL ? g_bytes_ref (mask) : NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inp_library_store_inputs_async);
+  g_task_set_task_data (task, inputs, store_inputs_free);
+  g_task_run_in_thread (task, store_inputs_thread);
+}
+
+gboolean
+inp_library_store_inputs_finish (InpLibrary    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == inp_library_store_inputs_async,
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* Queries */
@@ -2224,7 +2190,7 @@ move_dir (const char  *from,
     return TRUE;
 
   saved_errno = errno;
-  g_propagate_error (error, file_error (to, saved_errno));
+  g_propagate_error (error, inp_atomic_file_error (to, saved_errno));
   return FALSE;
 }
 
