@@ -1774,14 +1774,6 @@ job_from_row (sqlite3_stmt *stmt,
   return inp_library_job_new_from_row (stmt, files_dir);
 }
 
-static GPtrArray *
-collect_jobs (InpLibrary    *self,
-              sqlite3_stmt  *stmt,
-              GError       **error)
-{
-  return collect_rows (self, stmt, job_from_row, error);
-}
-
 /**
  * inp_library_get_job:
  *
@@ -1804,7 +1796,7 @@ inp_library_get_job (InpLibrary  *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, job_id);
-  jobs = collect_jobs (self, stmt, error);
+  jobs = collect_rows (self, stmt, job_from_row, error);
   if (jobs == NULL)
     return NULL;
   if (jobs->len == 0)
@@ -1869,14 +1861,6 @@ output_from_row (sqlite3_stmt *stmt,
   return inp_library_output_new_from_row (stmt, files_dir);
 }
 
-static GPtrArray *
-collect_outputs (InpLibrary    *self,
-                 sqlite3_stmt  *stmt,
-                 GError       **error)
-{
-  return collect_rows (self, stmt, output_from_row, error);
-}
-
 /**
  * inp_library_list_outputs:
  *
@@ -1900,7 +1884,7 @@ inp_library_list_outputs (InpLibrary  *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, job_id);
 
-  return collect_outputs (self, stmt, error);
+  return collect_rows (self, stmt, output_from_row, error);
 }
 
 GPtrArray *
@@ -1924,7 +1908,7 @@ inp_library_list_gallery_page (InpLibrary  *self,
   sqlite3_bind_int (stmt, 1, limit);
   sqlite3_bind_int (stmt, 2, offset);
 
-  return collect_outputs (self, stmt, error);
+  return collect_rows (self, stmt, output_from_row, error);
 }
 
 guint
@@ -2048,7 +2032,7 @@ inp_library_list_jobs (InpLibrary             *self,
   sqlite3_bind_int64 (stmt, column++, query->limit > 0 ? (gint64) query->limit : -1);
   sqlite3_bind_int64 (stmt, column++, query->offset);
 
-  return collect_jobs (self, stmt, error);
+  return collect_rows (self, stmt, job_from_row, error);
 }
 
 typedef struct
@@ -2160,7 +2144,7 @@ inp_library_list_unfinished (InpLibrary  *self,
   bind_text (stmt, 3, inp_library_job_status_to_string (INP_LIBRARY_JOB_STATUS_PROCESSING));
   bind_text (stmt, 4, inp_library_job_status_to_string (INP_LIBRARY_JOB_STATUS_DOWNLOADING));
 
-  return collect_jobs (self, stmt, error);
+  return collect_rows (self, stmt, job_from_row, error);
 }
 
 /* Deleting, with undo */
