@@ -777,6 +777,15 @@ test_failures (Fixture       *fixture,
   g_clear_pointer (&response, response_free);
   g_clear_pointer (&answer, json_object_unref);
 
+  json_object_set_string_member (nsfw, "prompt", "sandbox:fail");
+  response = create (fixture, "stability-ai/stable-diffusion", nsfw, "wait=5");
+  answer = body_object (response);
+  g_assert_cmpstr (json_object_get_string_member (answer, "status"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (answer, "error"), ==,
+                   "E1001: The model ran out of memory.");
+  g_clear_pointer (&response, response_free);
+  g_clear_pointer (&answer, json_object_unref);
+
   json_object_set_string_member (mismatched, "prompt", "a cat");
   set_png_member (mismatched, "image", image);
   set_png_member (mismatched, "mask", small_mask);
