@@ -11,6 +11,7 @@
 #include "inp-catalog.h"
 #include "inp-error.h"
 #include "inp-image.h"
+#include "inp-json.h"
 #include "inp-sandbox.h"
 #include "inp-sandbox-private.h"
 
@@ -1268,7 +1269,8 @@ handle_create (InpSandbox        *self,
     {
       run = g_new0 (RunData, 1);
       run->model = g_object_ref (model);
-      run->input = json_object_ref (input);
+      /* The worker gets its own copy: json-glib's reference counts are not thread-safe. */
+      run->input = inp_json_object_deep_copy (input);
       run->files = g_hash_table_ref (files);
       run->id = g_strdup (prediction->id);
       self->pending_runs++;
