@@ -576,6 +576,75 @@ test_no_settings (void)
   finish (window, form);
 }
 
+/* A model added by name, with an input image of its own besides the canvas image and mask. */
+static InpModel *
+new_api_model (void)
+{
+  const char *json =
+    "{\"owner\": \"someone\", \"name\": \"controlnet-fill\","
+    " \"latest_version\": {\"id\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+    "  \"openapi_schema\": {\"components\": {\"schemas\": {"
+    "   \"Input\": {\"type\": \"object\", \"required\": [\"prompt\", \"strength\"], \"properties\": {"
+    "     \"prompt\": {\"type\": \"string\", \"x-order\": 0},"
+    "     \"image\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 1},"
+    "     \"mask\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 2},"
+    "     \"control_image\": {\"type\": \"string\", \"format\": \"uri\", \"title\": \"Control <Image> & Co\", \"x-order\": 3},"
+    "     \"strength\": {\"type\": \"number\", \"default\": 0.5, \"minimum\": 0, \"maximum\": 1, \"x-order\": 4},"
+    "     \"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"x-order\": 5}}},"
+    "   \"Output\": {\"type\": \"string\", \"format\": \"uri\"}}}}}}";
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  InpModel *model;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  model = inp_model_new_from_api (json_node_get_object (json_parser_get_root (parser)), &error);
+  g_assert_no_error (error);
+  return model;
+}
+
+static void
+test_added_model (void)
+{
+  g_autoptr(InpModel) model = new_api_model ();
+  g_autoptr(JsonObject) input = NULL;
+  g_autoptr(JsonObject) values = NULL;
+  GtkWidget *window;
+  InpParamForm *form;
+  GtkWidget *row;
+
+  forget_values ();
+  form = new_form (&window);
+  inp_param_form_set_model (form, model);
+
+  /* The canvas feeds image and mask; the control image gets a chooser of its own. */
+  g_assert_null (inp_param_form_get_row (form, "image"));
+  g_assert_null (inp_param_form_get_row (form, "mask"));
+  g_assert_null (inp_param_form_get_row (form, "prompt"));
+  row = inp_param_form_get_row (form, "control_image");
+  g_assert_true (GTK_IS_BUTTON (row_control (row)));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Control <Image> & Co");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "No image chosen");
+  g_assert_true (ADW_IS_ENTRY_ROW (inp_param_form_get_row (form, "tags")));
+  inp_test_wait_for_frame (window);
+
+  /* A required value is sent even when it equals its default. */
+  values = inp_param_form_dup_values (form);
+  assert_values (values, "{\"strength\": 0.5}");
+
+  input = parse_object ("{\"control_image\": \"file:///tmp/pose%20map.png\"}");
+  inp_param_form_set_values (form, input);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "pose map.png");
+  gtk_editable_set_text (GTK_EDITABLE (inp_param_form_get_row (form, "tags")), "red, blue");
+  g_clear_pointer (&values, json_object_unref);
+  values = inp_param_form_dup_values (form);
+  g_assert_cmpstr (json_object_get_string_member (values, "control_image"), ==, "file:///tmp/pose%20map.png");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (values, "tags")), ==, 2);
+  g_assert_true (inp_param_form_validate (form, NULL));
+
+  finish (window, form);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -589,6 +658,7 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/param-form/memory", test_memory);
   inp_test_ui_add_func ("/ui/param-form/damaged-memory", test_damaged_memory);
   inp_test_ui_add_func ("/ui/param-form/no-settings", test_no_settings);
+  inp_test_ui_add_func ("/ui/param-form/added-model", test_added_model);
 
   return g_test_run ();
 }

@@ -379,7 +379,7 @@ test_validate (Fixture       *fixture,
 
   /* A 422 naming the negative prompt marks it; other fields are the form's. */
   inp_prompt_panel_set_model (panel, lookup ("stability-ai/sdxl"));
-  g_ptr_array_add (fields, inp_field_error_new ("negative_prompt", "Too long"));
+  g_ptr_array_add (fields, inp_field_error_new ("negative_prompt", "Length must be <= 500 & plain text"));
   g_ptr_array_add (fields, inp_field_error_new ("num_outputs", "Must be less than or equal to 4"));
   g_assert_cmpuint (inp_prompt_panel_mark_errors (panel, fields), ==, 1);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (view_at (panel, 2)), "error"));

@@ -162,23 +162,36 @@ new_tag (const char *text,
   return tag;
 }
 
-/* The signs of what a model needs, in the order the user must provide them. */
+/* The signs of what a model needs, in the order the user must provide them; what the canvas
+ * lacks is shown in the warning colour. */
 static void
-fill_tags (GtkWidget *box,
-           InpModel  *model)
+fill_tags (InpModelPicker *self,
+           GtkWidget      *box,
+           InpModel       *model)
 {
   GtkWidget *child;
+  GtkWidget *tag;
 
   while ((child = gtk_widget_get_first_child (box)) != NULL)
     gtk_box_remove (GTK_BOX (box), child);
 
   if (inp_model_needs_image (model))
-    gtk_box_append (GTK_BOX (box), new_tag (C_("needs", "Image"), _("Needs an image")));
+    {
+      tag = new_tag (C_("needs", "Image"), _("Needs an image"));
+      if (!self->has_image)
+        gtk_widget_add_css_class (tag, "warning");
+      gtk_box_append (GTK_BOX (box), tag);
+    }
   else if (inp_model_accepts_image (model))
-    gtk_box_append (GTK_BOX (box), new_tag (C_("needs", "Image?"),
+    gtk_box_append (GTK_BOX (box), new_tag (C_("needs", "Image (optional)"),
                                             _("Can start from the image, or from nothing")));
   if (inp_model_needs_mask (model))
-    gtk_box_append (GTK_BOX (box), new_tag (C_("needs", "Mask"), _("Needs a painted mask")));
+    {
+      tag = new_tag (C_("needs", "Mask"), _("Needs a painted mask"));
+      if (!self->has_mask)
+        gtk_widget_add_css_class (tag, "warning");
+      gtk_box_append (GTK_BOX (box), tag);
+    }
   if (inp_model_get_output_kind (model) == INP_MODEL_OUTPUT_VIDEO)
     gtk_box_append (GTK_BOX (box), new_tag (C_("makes", "Video"), _("Makes an animation")));
 }
@@ -189,12 +202,16 @@ update_row (InpModelPicker *self,
 {
   InpModel *model = g_object_get_data (G_OBJECT (row), "inp-model");
   GtkWidget *check = g_object_get_data (G_OBJECT (row), "inp-check");
-  GtkWidget *warning = g_object_get_data (G_OBJECT (row), "inp-warning");
+  GtkWidget *tags = g_object_get_data (G_OBJECT (row), "inp-tags");
   g_autofree char *blocker = inp_model_picker_dup_blocker (self, model);
+  g_autofree char *tooltip = NULL;
 
   gtk_widget_set_opacity (check, model == self->selected ? 1.0 : 0.0);
-  gtk_widget_set_visible (warning, blocker != NULL);
-  gtk_widget_set_tooltip_text (warning, blocker);
+  fill_tags (self, tags, model);
+  /* Translators: a tooltip: a model's id, then why it cannot run yet ("Paint a mask first") */
+  tooltip = blocker != NULL ? g_strdup_printf (_("%s: %s"), inp_model_get_id (model), blocker)
+                            : g_strdup (inp_model_get_id (model));
+  gtk_widget_set_tooltip_text (row, tooltip);
 }
 
 static void
@@ -229,7 +246,6 @@ create_row_cb (gpointer item,
   InpModel *model = item;
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
-  GtkWidget *warning = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   GtkWidget *tags = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -238,19 +254,13 @@ create_row_cb (gpointer item,
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), inp_model_get_description (model));
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_widget_set_tooltip_text (row, inp_model_get_id (model));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (check),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chosen"),
                                   -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
 
-  gtk_widget_add_css_class (warning, "warning");
-  gtk_widget_set_valign (warning, GTK_ALIGN_CENTER);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), warning);
-
   gtk_widget_set_valign (tags, GTK_ALIGN_CENTER);
-  fill_tags (tags, model);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), tags);
 
   if (group->info->tasks == 0)
@@ -267,7 +277,7 @@ create_row_cb (gpointer item,
 
   g_object_set_data_full (G_OBJECT (row), "inp-model", g_object_ref (model), g_object_unref);
   g_object_set_data (G_OBJECT (row), "inp-check", check);
-  g_object_set_data (G_OBJECT (row), "inp-warning", warning);
+  g_object_set_data (G_OBJECT (row), "inp-tags", tags);
   update_row (group->picker, row);
 
   return row;
@@ -347,7 +357,7 @@ update_current (InpModelPicker *self)
                                blocker != NULL ? blocker : description != NULL ? description : "");
   gtk_widget_set_visible (self->current_warning, blocker != NULL);
   gtk_widget_set_tooltip_text (self->current_warning, blocker);
-  fill_tags (self->current_tags, self->selected);
+  fill_tags (self, self->current_tags, self->selected);
 }
 
 /* Template callbacks */

@@ -358,7 +358,11 @@ param_mark (Param      *param,
   gtk_widget_set_tooltip_text (param->error_icon, message);
   gtk_widget_set_visible (param->error_icon, TRUE);
   if (ADW_IS_ACTION_ROW (param->row))
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (param->row), message);
+    {
+      /* The whole message, however long: it says how to put the value right. */
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (param->row), 0);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (param->row), message);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (param->control),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
                                   -1);
@@ -379,6 +383,8 @@ param_unmark (Param *param)
   gtk_widget_remove_css_class (param->row, "error");
   gtk_widget_set_tooltip_text (param->row, description);
   gtk_widget_set_visible (param->error_icon, FALSE);
+  if (ADW_IS_ACTION_ROW (param->row))
+    adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (param->row), 2);
   if (param->kind == PARAM_KIND_FILE)
     param_show_file (param);
   else if (ADW_IS_ACTION_ROW (param->row))
@@ -601,6 +607,7 @@ new_suffix_entry (Param      *param,
   gtk_entry_set_input_purpose (GTK_ENTRY (entry),
                                inp_input_field_get_field_type (param->field) == INP_FIELD_TYPE_INTEGER
                                ? GTK_INPUT_PURPOSE_DIGITS : GTK_INPUT_PURPOSE_NUMBER);
+  gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), width_chars);
   if (placeholder != NULL)
     gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
 
@@ -690,12 +697,14 @@ build_row (InpParamForm *self,
           break;
 
         case PARAM_KIND_NUMBER:
+          param->control = new_suffix_entry (param, C_("value", "Automatic"), 7);
+          g_signal_connect_swapped (param->control, "changed",
+                                    G_CALLBACK (control_changed_cb), param);
+          break;
+
         case PARAM_KIND_SEED:
           /* Translators: shown in an empty seed field; each run then picks its own seed */
-          param->control = new_suffix_entry (param,
-                                             param->kind == PARAM_KIND_SEED ? _("Random")
-                                             : C_("value", "Automatic"),
-                                             param->kind == PARAM_KIND_SEED ? 10 : 7);
+          param->control = new_suffix_entry (param, _("Random"), 10);
           g_signal_connect_swapped (param->control, "changed",
                                     G_CALLBACK (control_changed_cb), param);
           break;

@@ -25,6 +25,7 @@ struct _InpPromptPanel
   GtkTextView         *prompt_view;
   GtkTextView         *end_view;
   GtkTextView         *negative_view;
+  GtkWidget           *recent_button;
   GtkWidget           *recent_popover;
   GtkListBox          *recent_list;
   GtkWidget           *recent_empty_label;
@@ -149,10 +150,12 @@ view_mark (InpPromptPanel *self,
            const char     *message)
 {
   AdwPreferencesGroup *group = group_for_view (self, view);
+  /* The group's description is markup; a server's message may hold “<” or “&”. */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
 
   gtk_widget_add_css_class (GTK_WIDGET (view), "error");
   gtk_widget_add_css_class (GTK_WIDGET (group), "inp-error");
-  adw_preferences_group_set_description (group, message);
+  adw_preferences_group_set_description (group, escaped);
   gtk_accessible_update_state (GTK_ACCESSIBLE (view),
                                GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
                                -1);
@@ -197,7 +200,8 @@ update_for_model (InpPromptPanel *self)
   adw_preferences_group_set_description (self->negative_group, _("Describe what should not appear"));
 
   /* Text typed for another model stays, only out of reach, so switching back loses nothing. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->prompt_view), has_prompt);
+  gtk_widget_set_visible (GTK_WIDGET (self->prompt_view), has_prompt);
+  gtk_widget_set_visible (self->recent_button, has_prompt);
   gtk_widget_set_visible (GTK_WIDGET (self->end_group), has_end);
   gtk_widget_set_visible (GTK_WIDGET (self->negative_group), has_negative);
 }
@@ -586,6 +590,7 @@ inp_prompt_panel_class_init (InpPromptPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InpPromptPanel, prompt_view);
   gtk_widget_class_bind_template_child (widget_class, InpPromptPanel, end_view);
   gtk_widget_class_bind_template_child (widget_class, InpPromptPanel, negative_view);
+  gtk_widget_class_bind_template_child (widget_class, InpPromptPanel, recent_button);
   gtk_widget_class_bind_template_child (widget_class, InpPromptPanel, recent_popover);
   gtk_widget_class_bind_template_child (widget_class, InpPromptPanel, recent_list);
   gtk_widget_class_bind_template_child (widget_class, InpPromptPanel, recent_empty_label);
