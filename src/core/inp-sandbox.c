@@ -11,6 +11,7 @@
 #include "inp-catalog.h"
 #include "inp-error.h"
 #include "inp-image.h"
+#include "inp-json.h"
 #include "inp-sandbox.h"
 #include "inp-sandbox-private.h"
 
@@ -560,9 +561,9 @@ output_node (Prediction *prediction,
 
 typedef enum
 {
-  VIEW_ASYNC,          /* GET and plain create: the state now, outputs as URLs */
+  VIEW_ASYNC,          /* GET and cancel: the state now, outputs as URLs */
   VIEW_SYNC_DONE,      /* a held create that saw the end: "processing" with data: URIs */
-  VIEW_SYNC_TIMED_OUT, /* a held create whose wait ran out: "starting", no output */
+  VIEW_STARTING,       /* a plain create, or a held one whose wait ran out: "starting", no output */
 } View;
 
 static JsonNode *
@@ -578,7 +579,7 @@ prediction_node (Prediction *prediction,
   g_autofree char *logs = progress_logs (prediction, now);
   gboolean started;
 
-  if (view == VIEW_SYNC_TIMED_OUT)
+  if (view == VIEW_STARTING)
     status = "starting";
   else if (prediction->final_status != NULL)
     status = (view == VIEW_SYNC_DONE && g_str_equal (prediction->final_status, "succeeded"))
@@ -591,12 +592,12 @@ prediction_node (Prediction *prediction,
   json_object_set_string_member (object, "model", inp_model_get_id (prediction->model));
   json_object_set_string_member (object, "version", prediction->version);
   json_object_set_object_member (object, "input", json_object_ref (prediction->input));
-  json_object_set_string_member (object, "logs", view == VIEW_SYNC_TIMED_OUT ? "" : logs);
+  json_object_set_string_member (object, "logs", view == VIEW_STARTING ? "" : logs);
   json_object_set_member (object, "output",
-                          view == VIEW_SYNC_TIMED_OUT ? json_node_new (JSON_NODE_NULL)
+                          view == VIEW_STARTING ? json_node_new (JSON_NODE_NULL)
                           : output_node (prediction, view == VIEW_SYNC_DONE));
   json_object_set_boolean_member (object, "data_removed", prediction->data_removed);
-  if (prediction->error != NULL && view != VIEW_SYNC_TIMED_OUT)
+  if (prediction->error != NULL && view != VIEW_STARTING)
     json_object_set_string_member (object, "error", prediction->error);
   else
     json_object_set_null_member (object, "error");
@@ -611,7 +612,7 @@ prediction_node (Prediction *prediction,
 
       json_object_set_string_member (object, "started_at", started_at);
     }
-  if (prediction->final_status != NULL && view != VIEW_SYNC_TIMED_OUT)
+  if (prediction->final_status != NULL && view != VIEW_STARTING)
     {
       g_autofree char *completed_at = format_time (prediction->completed_real_us);
       JsonObject *metrics = json_object_new ();
@@ -819,7 +820,7 @@ waiter_timeout_cb (gpointer user_data)
     g_ptr_array_steal_index (prediction->waiters, index);
   g_mutex_unlock (&sandbox->mutex);
 
-  answer_waiter (waiter, VIEW_SYNC_TIMED_OUT);
+  answer_waiter (waiter, VIEW_STARTING);
   waiter_free (waiter);
 
   return G_SOURCE_REMOVE;
@@ -1087,24 +1088,6 @@ resolve_file (InpSandbox  *self,
   return NULL;
 }
 
-static gboolean
-mentions (JsonObject *input,
-          const char *trigger)
-{
-  g_autoptr(GList) names = json_object_get_members (input);
-
-  for (const GList *l = names; l != NULL; l = l->next)
-    {
-      JsonNode *node = json_object_get_member (input, l->data);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-          && !g_str_has_prefix (json_node_get_string (node), "data:")
-          && strstr (json_node_get_string (node), trigger) != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* "wait" is 60 s; "wait=N" is N s for N in 1..60; anything else is no preference. */
 static guint
 parse_prefer (const char *header)
@@ -1259,7 +1242,7 @@ handle_create (InpSandbox        *self,
         g_hash_table_insert (files, g_strdup (name), bytes);
     }
 
-  model_time = self->model_time_ms * (mentions (input, "sandbox:slow") ? 10 : 1);
+  model_time = self->model_time_ms * (inp_sandbox_input_mentions (input, "sandbox:slow") ? 10 : 1);
 
   prediction = g_new0 (Prediction, 1);
   prediction->sandbox = self;
@@ -1286,7 +1269,8 @@ handle_create (InpSandbox        *self,
     {
       run = g_new0 (RunData, 1);
       run->model = g_object_ref (model);
-      run->input = json_object_ref (input);
+      /* The worker gets its own copy: json-glib's reference counts are not thread-safe. */
+      run->input = inp_json_object_deep_copy (input);
       run->files = g_hash_table_ref (files);
       run->id = g_strdup (prediction->id);
       self->pending_runs++;
@@ -1328,7 +1312,8 @@ handle_create (InpSandbox        *self,
       return;
     }
 
-  answer = prediction_node (prediction, wait_s > 0 ? VIEW_SYNC_DONE : VIEW_ASYNC);
+  /* Without a wait, the real service answers at once, before anything ran. */
+  answer = prediction_node (prediction, wait_s > 0 ? VIEW_SYNC_DONE : VIEW_STARTING);
   g_mutex_unlock (&self->mutex);
 
   if (wait_s > 0)
