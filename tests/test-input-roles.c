@@ -46,17 +46,19 @@ test_prompts (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       InpModel *model = lookup (cases[i].id);
+      const char *prompt = inp_model_find_input_with_role (model, INP_INPUT_ROLE_PROMPT);
+      const char *end = inp_model_find_input_with_role (model, INP_INPUT_ROLE_PROMPT_END);
 
       g_test_message ("%s", cases[i].id);
-      g_assert_cmpstr (inp_model_find_input_with_role (model, INP_INPUT_ROLE_PROMPT), ==, cases[i].prompt);
-      g_assert_cmpstr (inp_model_find_input_with_role (model, INP_INPUT_ROLE_PROMPT_END), ==, cases[i].end);
+      g_assert_cmpstr (prompt, ==, cases[i].prompt);
+      g_assert_cmpstr (end, ==, cases[i].end);
       g_assert_cmpstr (inp_model_find_input_with_role (model, INP_INPUT_ROLE_NEGATIVE_PROMPT), ==,
                        cases[i].negative);
     }
 
   /* A text input that only sounds like a prompt is an ordinary setting. */
-  g_assert_cmpint (inp_model_get_input_role (lookup ("sujaykhandekar/object-removal"), "objects_to_remove"),
-                   ==, INP_INPUT_ROLE_PARAMETER);
+  g_assert_cmpint (inp_model_get_input_role (lookup ("sujaykhandekar/object-removal"),
+                                             "objects_to_remove"), ==, INP_INPUT_ROLE_PARAMETER);
 }
 
 static void

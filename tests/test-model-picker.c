@@ -113,13 +113,15 @@ test_groups (void)
     g_autofree char *added = group_ids (picker, 6);
 
     g_assert_cmpstr (inpaint, ==, "stability-ai/stable-diffusion-inpainting,stability-ai/sdxl,"
-                                  "black-forest-labs/flux-fill-dev,black-forest-labs/flux-fill-pro");
+                                  "black-forest-labs/flux-fill-dev,"
+                                  "black-forest-labs/flux-fill-pro");
     g_assert_cmpstr (generate, ==, "stability-ai/stable-diffusion,lucataco/flux-schnell-lora,"
                                    "lucataco/flux-dev-lora");
     g_assert_cmpstr (img2img, ==, "stability-ai/stable-diffusion-img2img");
     g_assert_cmpstr (remove_object, ==, "sujaykhandekar/object-removal");
     g_assert_cmpstr (rembg, ==, "cjwbw/rembg");
-    g_assert_cmpstr (animate, ==, "andreasjansson/stable-diffusion-animation,lucataco/animate-diff");
+    g_assert_cmpstr (animate, ==,
+                     "andreasjansson/stable-diffusion-animation,lucataco/animate-diff");
     g_assert_cmpstr (added, ==, "");
   }
 
@@ -151,8 +153,9 @@ search (InpModelPicker *picker,
 {
   GtkWidget *entry = inp_model_picker_get_search_entry (picker);
   SearchWait wait = { text, FALSE };
-  gulong handler = g_signal_connect (entry, "search-changed", G_CALLBACK (search_changed_cb), &wait);
+  gulong handler;
 
+  handler = g_signal_connect (entry, "search-changed", G_CALLBACK (search_changed_cb), &wait);
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
   inp_test_wait_for (&wait.changed, 5000);
   g_signal_handler_disconnect (entry, handler);
@@ -164,6 +167,7 @@ test_search (void)
   GtkWidget *window;
   InpModelPicker *picker = new_picker (&window);
   GtkWidget *popover = inp_model_picker_get_popover (picker);
+  GtkWidget *search_entry;
 
   gtk_popover_popup (GTK_POPOVER (popover));
   inp_test_wait_for_frame (popover);
@@ -177,7 +181,8 @@ test_search (void)
   {
     g_autofree char *inpaint = group_ids (picker, 0);
 
-    g_assert_cmpstr (inpaint, ==, "black-forest-labs/flux-fill-dev,black-forest-labs/flux-fill-pro");
+    g_assert_cmpstr (inpaint, ==,
+                     "black-forest-labs/flux-fill-dev,black-forest-labs/flux-fill-pro");
     for (guint i = 1; i < 7; i++)
       g_assert_false (group_shown (picker, i));
   }
@@ -202,7 +207,8 @@ test_search (void)
 
   /* Opening the picker again starts a new search; activating a row chooses its model. */
   gtk_popover_popup (GTK_POPOVER (popover));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (inp_model_picker_get_search_entry (picker))), ==, "");
+  search_entry = inp_model_picker_get_search_entry (picker);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (search_entry)), ==, "");
   for (guint i = 0; i < 6; i++)
     g_assert_true (group_shown (picker, i));
   {
@@ -298,14 +304,16 @@ new_api_model (void)
 {
   const char *json =
     "{\"owner\": \"someone\", \"name\": \"controlnet-fill\", \"description\": \"A test model\","
-    " \"latest_version\": {\"id\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+    " \"latest_version\": {"
+    "  \"id\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
     "  \"openapi_schema\": {\"components\": {\"schemas\": {"
     "   \"Input\": {\"type\": \"object\", \"required\": [\"prompt\"], \"properties\": {"
     "     \"prompt\": {\"type\": \"string\", \"x-order\": 0},"
     "     \"image\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 1},"
     "     \"mask\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 2},"
     "     \"control_image\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 3}}},"
-    "   \"Output\": {\"type\": \"array\", \"items\": {\"type\": \"string\", \"format\": \"uri\"}}}}}}}";
+    "   \"Output\": {\"type\": \"array\","
+    "              \"items\": {\"type\": \"string\", \"format\": \"uri\"}}}}}}}";
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   InpModel *model;
@@ -325,6 +333,7 @@ test_add_and_remove (void)
   GtkWidget *window;
   InpModelPicker *picker = new_picker (&window);
   GtkWidget *entry = inp_model_picker_get_add_entry (picker);
+  GListModel *added;
 
   g_signal_connect (picker, "add-model-requested", G_CALLBACK (add_requested_cb), &requested);
 
@@ -348,9 +357,9 @@ test_add_and_remove (void)
   g_assert_true (inp_model_picker_get_selected_model (picker) == model);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   {
-    g_autofree char *added = group_ids (picker, 6);
+    g_autofree char *ids = group_ids (picker, 6);
 
-    g_assert_cmpstr (added, ==, "someone/controlnet-fill");
+    g_assert_cmpstr (ids, ==, "someone/controlnet-fill");
     g_assert_true (group_shown (picker, 6));
   }
 
@@ -358,12 +367,13 @@ test_add_and_remove (void)
   inp_model_picker_add_model (picker, model);
   inp_model_picker_add_model (picker, lookup ("cjwbw/rembg"));
   g_assert_true (inp_model_picker_get_selected_model (picker) == lookup ("cjwbw/rembg"));
-  g_assert_cmpuint (g_list_model_get_n_items (inp_model_picker_get_group (picker, 6, NULL, NULL)), ==, 1);
+  added = inp_model_picker_get_group (picker, 6, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (added), ==, 1);
 
   /* Removing the chosen model falls back to the catalogue. */
   inp_model_picker_set_selected_model (picker, model);
   inp_model_picker_remove_model (picker, model);
-  g_assert_cmpuint (g_list_model_get_n_items (inp_model_picker_get_group (picker, 6, NULL, NULL)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (added), ==, 0);
   g_assert_false (group_shown (picker, 6));
   g_assert_cmpstr (inp_model_get_id (inp_model_picker_get_selected_model (picker)), ==,
                    "stability-ai/stable-diffusion-inpainting");
@@ -385,7 +395,8 @@ test_remembered (void)
   finish (window, picker);
 
   picker = new_picker (&window);
-  g_assert_cmpstr (inp_model_get_id (inp_model_picker_get_selected_model (picker)), ==, "cjwbw/rembg");
+  g_assert_cmpstr (inp_model_get_id (inp_model_picker_get_selected_model (picker)), ==,
+                   "cjwbw/rembg");
   finish (window, picker);
 
   /* A remembered model that no longer exists gives way to the first one. */

@@ -82,7 +82,9 @@ static gboolean
 is_fed_elsewhere (InpModel   *model,
                   const char *name)
 {
-  const char *prompts[] = { "prompt", "negative_prompt", "n_prompt", "prompt_start", "prompt_end", NULL };
+  const char *prompts[] = {
+    "prompt", "negative_prompt", "n_prompt", "prompt_start", "prompt_end", NULL
+  };
   const InpSizeRules *rules = inp_model_get_size_rules (model);
 
   if (g_strv_contains (prompts, name))
@@ -92,7 +94,8 @@ is_fed_elsewhere (InpModel   *model,
     return TRUE;
   /* A model that takes the canvas image gets its size from it. */
   return inp_model_get_image_input (model) != NULL
-         && (g_strcmp0 (name, rules->width_input) == 0 || g_strcmp0 (name, rules->height_input) == 0);
+         && (g_strcmp0 (name, rules->width_input) == 0
+             || g_strcmp0 (name, rules->height_input) == 0);
 }
 
 static void
@@ -104,7 +107,9 @@ check_row (InpModel      *model,
   JsonArray *choices = inp_input_field_get_enum (field);
   JsonNode *default_value = inp_input_field_get_default (field);
   InpFieldType type = inp_input_field_get_field_type (field);
-  gboolean bounded = inp_input_field_has_minimum (field) && inp_input_field_has_maximum (field);
+  /* A range, and a default to start from: otherwise the field must be able to stay unset. */
+  gboolean bounded = inp_input_field_has_minimum (field) && inp_input_field_has_maximum (field)
+                     && (default_value != NULL || inp_input_field_is_required (field));
   GtkWidget *control;
 
   g_test_message ("%s: %s", inp_model_get_id (model), name);
@@ -119,12 +124,14 @@ check_row (InpModel      *model,
 
       g_assert_true (ADW_IS_COMBO_ROW (row));
       items = adw_combo_row_get_model (ADW_COMBO_ROW (row));
-      g_assert_cmpuint (g_list_model_get_n_items (items), ==, json_array_get_length (choices) + extra);
+      g_assert_cmpuint (g_list_model_get_n_items (items), ==,
+                        json_array_get_length (choices) + extra);
       if (default_value != NULL)
         {
           guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (row));
 
-          g_assert_true (json_node_equal (json_array_get_element (choices, selected), default_value));
+          g_assert_true (json_node_equal (json_array_get_element (choices, selected),
+                                          default_value));
         }
       return;
     }
@@ -177,10 +184,13 @@ check_row (InpModel      *model,
       else
         {
           /* An open range cannot be a spin button; typed text is checked on validation. */
+          const char *text;
+
           g_assert_true (GTK_IS_ENTRY (control));
+          text = gtk_editable_get_text (GTK_EDITABLE (control));
           if (default_value != NULL)
-            g_assert_cmpfloat (g_ascii_strtod (gtk_editable_get_text (GTK_EDITABLE (control)), NULL),
-                               ==, json_node_get_double (default_value));
+            g_assert_cmpfloat (g_ascii_strtod (text, NULL), ==,
+                               json_node_get_double (default_value));
         }
       break;
 
@@ -293,7 +303,8 @@ assert_values (JsonObject *values,
       JsonNode *got = json_object_get_member (values, l->data);
 
       g_assert_nonnull (got);
-      if (json_node_get_value_type (want) == G_TYPE_DOUBLE || json_node_get_value_type (got) == G_TYPE_DOUBLE)
+      if (json_node_get_value_type (want) == G_TYPE_DOUBLE
+          || json_node_get_value_type (got) == G_TYPE_DOUBLE)
         g_assert_cmpfloat (json_node_get_double (got), ==, json_node_get_double (want));
       else
         g_assert_true (json_node_equal (got, want));
@@ -320,7 +331,8 @@ test_round_trip (void)
                         " \"seed\": 1234, \"num_inference_steps\": 50}");
   inp_param_form_set_values (form, input);
   values = inp_param_form_dup_values (form);
-  assert_values (values, "{\"num_outputs\": 3, \"guidance_scale\": 12.5, \"scheduler\": \"K_EULER\","
+  assert_values (values, "{\"num_outputs\": 3, \"guidance_scale\": 12.5,"
+                         " \"scheduler\": \"K_EULER\","
                          " \"disable_safety_checker\": true, \"seed\": 1234}");
   g_assert_cmpint (json_node_get_value_type (json_object_get_member (values, "num_outputs")), ==,
                    G_TYPE_INT64);
@@ -400,7 +412,8 @@ test_out_of_range (void)
   g_assert_true (gtk_widget_has_css_class (row, "error"));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                    "Must be less than or equal to 2147483647");
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, "Must be less than or equal to 2147483647");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==,
+                   "Must be less than or equal to 2147483647");
   inp_test_wait_for_frame (window);
 
   /* What was typed stays, to be corrected; a bad value is never sent. */
@@ -437,11 +450,14 @@ test_out_of_range (void)
 static void
 test_mark_errors (void)
 {
-  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func ((GDestroyNotify) inp_field_error_free);
+  g_autoptr(GPtrArray) fields = NULL;
+  InpInputSchema *schema = inp_model_get_schema (lookup ("stability-ai/sdxl"));
   GtkWidget *window;
   InpParamForm *form;
   GtkWidget *row;
   GtkWidget *refiner;
+
+  fields = g_ptr_array_new_with_free_func ((GDestroyNotify) inp_field_error_free);
 
   forget_values ();
   form = new_form (&window);
@@ -467,7 +483,8 @@ test_mark_errors (void)
   gtk_range_set_value (GTK_RANGE (row_control (row)), 2);
   g_assert_false (gtk_widget_has_css_class (row, "error"));
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
-                   inp_input_field_get_description (inp_input_schema_lookup (inp_model_get_schema (lookup ("stability-ai/sdxl")), "num_outputs")));
+                   inp_input_field_get_description (inp_input_schema_lookup (schema,
+                                                                             "num_outputs")));
   g_assert_true (gtk_widget_has_css_class (refiner, "error"));
   inp_param_form_clear_errors (form);
   g_assert_false (gtk_widget_has_css_class (refiner, "error"));
@@ -486,13 +503,16 @@ test_memory (void)
   InpParamForm *form;
   InpModel *flux = lookup ("lucataco/flux-dev-lora");
   InpModel *sd = lookup ("stability-ai/stable-diffusion");
+  GtkWidget *control;
 
   forget_values ();
   form = new_form (&window);
   inp_param_form_set_model (form, flux);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (row_control (inp_param_form_get_row (form, "guidance_scale"))), 5);
+  control = row_control (inp_param_form_get_row (form, "guidance_scale"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control), 5);
   adw_combo_row_set_selected (ADW_COMBO_ROW (inp_param_form_get_row (form, "output_format")), 2);
-  gtk_editable_set_text (GTK_EDITABLE (inp_param_form_get_row (form, "hf_lora")), "alvdansen/frosting_lane_flux");
+  gtk_editable_set_text (GTK_EDITABLE (inp_param_form_get_row (form, "hf_lora")),
+                         "alvdansen/frosting_lane_flux");
 
   /* Switching models writes the values of the model left. */
   inp_param_form_set_model (form, sd);
@@ -501,7 +521,8 @@ test_memory (void)
   g_assert_nonnull (strstr (json, "\"output_format\":\"png\""));
 
   /* Closing right after typing loses nothing either. */
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (row_control (inp_param_form_get_row (form, "num_inference_steps"))), 30);
+  control = row_control (inp_param_form_get_row (form, "num_inference_steps"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (control), 30);
   finish (window, form);
 
   form = new_form (&window);
@@ -559,6 +580,7 @@ test_damaged_memory (void)
 static void
 test_no_settings (void)
 {
+  GtkWidget *group;
   GtkWidget *window;
   InpParamForm *form;
 
@@ -567,8 +589,9 @@ test_no_settings (void)
   inp_param_form_set_model (form, lookup ("cjwbw/rembg"));
   g_assert_null (inp_param_form_get_row (form, "image"));
   g_assert_true (inp_param_form_validate (form, NULL));
-  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (gtk_widget_get_first_child (GTK_WIDGET (form)))),
-                   ==, "This model has no other settings");
+  group = gtk_widget_get_first_child (GTK_WIDGET (form));
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), ==,
+                   "This model has no other settings");
   inp_test_wait_for_frame (window);
 
   inp_param_form_set_model (form, NULL);
@@ -582,14 +605,18 @@ new_api_model (void)
 {
   const char *json =
     "{\"owner\": \"someone\", \"name\": \"controlnet-fill\","
-    " \"latest_version\": {\"id\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+    " \"latest_version\": {"
+    "  \"id\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
     "  \"openapi_schema\": {\"components\": {\"schemas\": {"
-    "   \"Input\": {\"type\": \"object\", \"required\": [\"prompt\", \"strength\"], \"properties\": {"
+    "   \"Input\": {\"type\": \"object\", \"required\": [\"prompt\", \"strength\"],"
+    "    \"properties\": {"
     "     \"prompt\": {\"type\": \"string\", \"x-order\": 0},"
     "     \"image\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 1},"
     "     \"mask\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 2},"
-    "     \"control_image\": {\"type\": \"string\", \"format\": \"uri\", \"title\": \"Control <Image> & Co\", \"x-order\": 3},"
-    "     \"strength\": {\"type\": \"number\", \"default\": 0.5, \"minimum\": 0, \"maximum\": 1, \"x-order\": 4},"
+    "     \"control_image\": {\"type\": \"string\", \"format\": \"uri\","
+    "                       \"title\": \"Control <Image> & Co\", \"x-order\": 3},"
+    "     \"strength\": {\"type\": \"number\", \"default\": 0.5, \"minimum\": 0,"
+    "                  \"maximum\": 1, \"x-order\": 4},"
     "     \"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"x-order\": 5}}},"
     "   \"Output\": {\"type\": \"string\", \"format\": \"uri\"}}}}}}";
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -623,7 +650,8 @@ test_added_model (void)
   g_assert_null (inp_param_form_get_row (form, "prompt"));
   row = inp_param_form_get_row (form, "control_image");
   g_assert_true (GTK_IS_BUTTON (row_control (row)));
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Control <Image> & Co");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   "Control <Image> & Co");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "No image chosen");
   g_assert_true (ADW_IS_ENTRY_ROW (inp_param_form_get_row (form, "tags")));
   inp_test_wait_for_frame (window);
@@ -638,7 +666,8 @@ test_added_model (void)
   gtk_editable_set_text (GTK_EDITABLE (inp_param_form_get_row (form, "tags")), "red, blue");
   g_clear_pointer (&values, json_object_unref);
   values = inp_param_form_dup_values (form);
-  g_assert_cmpstr (json_object_get_string_member (values, "control_image"), ==, "file:///tmp/pose%20map.png");
+  g_assert_cmpstr (json_object_get_string_member (values, "control_image"), ==,
+                   "file:///tmp/pose%20map.png");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (values, "tags")), ==, 2);
   g_assert_true (inp_param_form_validate (form, NULL));
 

@@ -112,6 +112,8 @@ view_shown (InpPromptPanel *panel,
   return gtk_widget_is_drawable (view) && gtk_widget_is_sensitive (view);
 }
 
+#define NEGATIVE_AND_PROMPT "{\"negative_prompt\":\"N\",\"prompt\":\"P\"}"
+
 static void
 test_fields (Fixture       *fixture,
              gconstpointer  data)
@@ -122,17 +124,18 @@ test_fields (Fixture       *fixture,
     gboolean    negative;
     gboolean    end;
   } cases[] = {
-    { "stability-ai/stable-diffusion-inpainting", "{\"negative_prompt\":\"N\",\"prompt\":\"P\"}", TRUE, FALSE },
-    { "stability-ai/sdxl", "{\"negative_prompt\":\"N\",\"prompt\":\"P\"}", TRUE, FALSE },
+    { "stability-ai/stable-diffusion-inpainting", NEGATIVE_AND_PROMPT, TRUE, FALSE },
+    { "stability-ai/sdxl", NEGATIVE_AND_PROMPT, TRUE, FALSE },
     { "black-forest-labs/flux-fill-dev", "{\"prompt\":\"P\"}", FALSE, FALSE },
     { "black-forest-labs/flux-fill-pro", "{\"prompt\":\"P\"}", FALSE, FALSE },
-    { "stability-ai/stable-diffusion", "{\"negative_prompt\":\"N\",\"prompt\":\"P\"}", TRUE, FALSE },
+    { "stability-ai/stable-diffusion", NEGATIVE_AND_PROMPT, TRUE, FALSE },
     { "lucataco/flux-schnell-lora", "{\"prompt\":\"P\"}", FALSE, FALSE },
     { "lucataco/flux-dev-lora", "{\"prompt\":\"P\"}", FALSE, FALSE },
-    { "stability-ai/stable-diffusion-img2img", "{\"negative_prompt\":\"N\",\"prompt\":\"P\"}", TRUE, FALSE },
+    { "stability-ai/stable-diffusion-img2img", NEGATIVE_AND_PROMPT, TRUE, FALSE },
     { "sujaykhandekar/object-removal", "{}", FALSE, FALSE },
     { "cjwbw/rembg", "{}", FALSE, FALSE },
-    { "andreasjansson/stable-diffusion-animation", "{\"prompt_end\":\"E\",\"prompt_start\":\"P\"}", FALSE, TRUE },
+    { "andreasjansson/stable-diffusion-animation", "{\"prompt_end\":\"E\",\"prompt_start\":\"P\"}",
+      FALSE, TRUE },
     { "lucataco/animate-diff", "{\"n_prompt\":\"N\",\"prompt\":\"P\"}", TRUE, FALSE },
   };
   InpPromptPanel *panel = fixture->panel;
@@ -160,7 +163,8 @@ test_fields (Fixture       *fixture,
       inp_prompt_panel_fill_input (panel, input);
       names = g_list_sort (json_object_get_members (input), (GCompareFunc) g_strcmp0);
       for (const GList *l = names; l != NULL; l = l->next)
-        json_object_set_member (sorted, l->data, json_node_copy (json_object_get_member (input, l->data)));
+        json_object_set_member (sorted, l->data,
+                                json_node_copy (json_object_get_member (input, l->data)));
       node = json_node_init_object (json_node_alloc (), sorted);
       json_object_unref (sorted);
       written = json_to_string (node, FALSE);
@@ -202,7 +206,8 @@ find_generate_shortcut (InpPromptPanel *panel)
 
       if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
         continue;
-      g_assert_cmpint (gtk_event_controller_get_propagation_phase (controller), ==, GTK_PHASE_CAPTURE);
+      g_assert_cmpint (gtk_event_controller_get_propagation_phase (controller), ==,
+                       GTK_PHASE_CAPTURE);
       for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
         {
           g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
@@ -229,7 +234,8 @@ test_ctrl_enter (Fixture       *fixture,
   g_assert_nonnull (shortcut);
   action = gtk_shortcut_get_action (shortcut);
   g_assert_true (GTK_IS_NAMED_ACTION (action));
-  g_assert_cmpstr (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)), ==, "win.generate");
+  g_assert_cmpstr (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)), ==,
+                   "win.generate");
 
   /* Activated from the focused text view, the action is found up the widget tree in the window. */
   gtk_widget_grab_focus (GTK_WIDGET (view));
@@ -246,6 +252,16 @@ test_ctrl_enter (Fixture       *fixture,
     text = gtk_text_buffer_get_text (gtk_text_view_get_buffer (view), &start, &end, FALSE);
     g_assert_cmpstr (text, ==, "");
   }
+}
+
+static void
+push_children (GPtrArray *stack,
+               GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    g_ptr_array_add (stack, child);
 }
 
 static guint
@@ -266,8 +282,7 @@ recent_rows (InpPromptPanel *panel,
 
       if (GTK_IS_MENU_BUTTON (widget))
         button = widget;
-      for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-        g_ptr_array_add (stack, c);
+      push_children (stack, widget);
     }
   g_assert_nonnull (button);
   popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
@@ -280,8 +295,7 @@ recent_rows (InpPromptPanel *panel,
 
       if (GTK_IS_LIST_BOX (widget))
         list = GTK_LIST_BOX (widget);
-      for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-        g_ptr_array_add (stack, c);
+      push_children (stack, widget);
     }
   g_assert_nonnull (list);
 
@@ -343,20 +357,31 @@ test_recent (Fixture       *fixture,
   g_assert_cmpuint (recent_rows (panel, NULL), ==, 20);
 }
 
+static const char *
+first_field (const GError *error)
+{
+  GPtrArray *fields = inp_error_get_fields (error);
+
+  g_assert_nonnull (fields);
+  g_assert_cmpuint (fields->len, >, 0);
+  return ((InpFieldError *) g_ptr_array_index (fields, 0))->field;
+}
+
 static void
 test_validate (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func ((GDestroyNotify) inp_field_error_free);
+  g_autoptr(GPtrArray) fields = NULL;
   g_autoptr(GError) error = NULL;
   InpPromptPanel *panel = fixture->panel;
+
+  fields = g_ptr_array_new_with_free_func ((GDestroyNotify) inp_field_error_free);
 
   /* FLUX Fill requires a prompt; an empty one is marked before anything is sent. */
   inp_prompt_panel_set_model (panel, lookup ("black-forest-labs/flux-fill-dev"));
   g_assert_false (inp_prompt_panel_validate (panel, &error));
   g_assert_error (error, INP_ERROR, INP_ERROR_INVALID_INPUT);
-  g_assert_cmpstr (((InpFieldError *) g_ptr_array_index (inp_error_get_fields (error), 0))->field, ==,
-                   "prompt");
+  g_assert_cmpstr (first_field (error), ==, "prompt");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (view_at (panel, 0)), "error"));
   inp_test_wait_for_frame (fixture->window);
   set_view_text (panel, 0, "a stone bridge");
@@ -373,13 +398,13 @@ test_validate (Fixture       *fixture,
   set_view_text (panel, 0, "a seed");
   g_clear_error (&error);
   g_assert_false (inp_prompt_panel_validate (panel, &error));
-  g_assert_cmpstr (((InpFieldError *) g_ptr_array_index (inp_error_get_fields (error), 0))->field, ==,
-                   "prompt_end");
+  g_assert_cmpstr (first_field (error), ==, "prompt_end");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (view_at (panel, 1)), "error"));
 
   /* A 422 naming the negative prompt marks it; other fields are the form's. */
   inp_prompt_panel_set_model (panel, lookup ("stability-ai/sdxl"));
-  g_ptr_array_add (fields, inp_field_error_new ("negative_prompt", "Length must be <= 500 & plain text"));
+  g_ptr_array_add (fields, inp_field_error_new ("negative_prompt",
+                                                "Length must be <= 500 & plain text"));
   g_ptr_array_add (fields, inp_field_error_new ("num_outputs", "Must be less than or equal to 4"));
   g_assert_cmpuint (inp_prompt_panel_mark_errors (panel, fields), ==, 1);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (view_at (panel, 2)), "error"));

@@ -445,8 +445,8 @@ add_cb (InpModelPicker *self)
 
   if (name == NULL)
     {
-      inp_model_picker_show_add_error (self,
-                                       _("Write the model as owner/name, for example stability-ai/sdxl"));
+      inp_model_picker_show_add_error (self, _("Write the model as owner/name, "
+                                               "for example stability-ai/sdxl"));
       return;
     }
 

@@ -117,7 +117,8 @@ format_node (JsonNode *node)
       if (type == G_TYPE_INT64)
         return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
       if (type == G_TYPE_DOUBLE)
-        return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.10g", json_node_get_double (node)));
+        return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.10g",
+                                          json_node_get_double (node)));
       if (type == G_TYPE_BOOLEAN)
         return g_strdup (json_node_get_boolean (node) ? "true" : "false");
     }
@@ -138,7 +139,9 @@ param_default_number (Param *param)
 
   if (node_is_number (default_value))
     return json_node_get_double (default_value);
-  return inp_input_field_has_minimum (param->field) ? inp_input_field_get_minimum (param->field) : 0;
+  if (inp_input_field_has_minimum (param->field))
+    return inp_input_field_get_minimum (param->field);
+  return 0;
 }
 
 static void
@@ -288,7 +291,8 @@ param_get_value (Param   *param,
     case PARAM_KIND_SEED:
     case PARAM_KIND_JSON:
       {
-        g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (param->control))));
+        const char *typed = gtk_editable_get_text (GTK_EDITABLE (param->control));
+        g_autofree char *text = g_strstrip (g_strdup (typed));
         InpInputSchema *schema = inp_model_get_schema (param->form->model);
 
         if (*text == '\0')
@@ -522,7 +526,9 @@ choose_kind (InpInputField *field)
     case INP_FIELD_TYPE_NUMBER:
       if (is_seed (field))
         return PARAM_KIND_SEED;
-      if (!inp_input_field_has_minimum (field) || !inp_input_field_has_maximum (field))
+      /* A spin button always holds a number; a field that may be left unset needs an entry. */
+      if (!inp_input_field_has_minimum (field) || !inp_input_field_has_maximum (field)
+          || (inp_input_field_get_default (field) == NULL && !inp_input_field_is_required (field)))
         return PARAM_KIND_NUMBER;
       /* A short range reads best as a slider: a handful of outputs, a strength from 0 to 1. */
       span = inp_input_field_get_maximum (field) - inp_input_field_get_minimum (field);
@@ -572,7 +578,8 @@ choose_file_cb (Param *param)
   if (self->chooser != NULL)
     return;
 
-  /* Translators: the title of the dialog that picks an image for a setting such as “Control Image” */
+  /* Translators: the title of the dialog that picks an image for a setting
+   * such as “Control Image” */
   self->chooser = gtk_file_chooser_native_new (_("Choose an Image"),
                                                GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL);
@@ -600,13 +607,13 @@ new_suffix_entry (Param      *param,
                   int         width_chars)
 {
   GtkWidget *entry = gtk_entry_new ();
+  gboolean integer = inp_input_field_get_field_type (param->field) == INP_FIELD_TYPE_INTEGER;
 
   gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
   gtk_editable_set_width_chars (GTK_EDITABLE (entry), width_chars);
   gtk_editable_set_alignment (GTK_EDITABLE (entry), 1.0);
   gtk_entry_set_input_purpose (GTK_ENTRY (entry),
-                               inp_input_field_get_field_type (param->field) == INP_FIELD_TYPE_INTEGER
-                               ? GTK_INPUT_PURPOSE_DIGITS : GTK_INPUT_PURPOSE_NUMBER);
+                               integer ? GTK_INPUT_PURPOSE_DIGITS : GTK_INPUT_PURPOSE_NUMBER);
   gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), width_chars);
   if (placeholder != NULL)
     gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
@@ -659,7 +666,8 @@ build_row (InpParamForm *self,
       adw_combo_row_set_model (ADW_COMBO_ROW (param->row), G_LIST_MODEL (labels));
       g_object_unref (labels);
       adw_action_row_add_suffix (ADW_ACTION_ROW (param->row), param->error_icon);
-      g_signal_connect_swapped (param->row, "notify::selected", G_CALLBACK (control_changed_cb), param);
+      g_signal_connect_swapped (param->row, "notify::selected",
+                                G_CALLBACK (control_changed_cb), param);
     }
   else
     {
@@ -719,7 +727,8 @@ build_row (InpParamForm *self,
           gtk_widget_set_tooltip_text (param->clear_button, _("Remove Image"));
           gtk_widget_set_valign (param->clear_button, GTK_ALIGN_CENTER);
           gtk_widget_add_css_class (param->clear_button, "flat");
-          g_signal_connect_swapped (param->clear_button, "clicked", G_CALLBACK (clear_file_cb), param);
+          g_signal_connect_swapped (param->clear_button, "clicked",
+                                    G_CALLBACK (clear_file_cb), param);
           adw_action_row_add_suffix (ADW_ACTION_ROW (param->row), param->clear_button);
           break;
 
@@ -750,7 +759,6 @@ build_row (InpParamForm *self,
   if (ADW_IS_COMBO_ROW (param->row) && description != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (param->row), description);
 
-  g_object_set_data (G_OBJECT (param->row), "inp-param-name", (gpointer) inp_input_field_get_name (field));
 }
 
 static void
@@ -1019,7 +1027,7 @@ inp_param_form_validate (InpParamForm  *self,
           || g_hash_table_contains (seen, issue->field))
         continue;
       g_ptr_array_add (problems, inp_field_error_new (issue->field, issue->message));
-      g_hash_table_add (seen, ((InpFieldError *) g_ptr_array_index (problems, problems->len - 1))->field);
+      g_hash_table_add (seen, issue->field);
     }
 
   if (problems->len == 0)

@@ -197,7 +197,8 @@ update_for_model (InpPromptPanel *self)
   adw_preferences_group_set_description (self->end_group,
                                          _("Describe the last frame: the animation moves "
                                            "from the first prompt to this one"));
-  adw_preferences_group_set_description (self->negative_group, _("Describe what should not appear"));
+  adw_preferences_group_set_description (self->negative_group,
+                                         _("Describe what should not appear"));
 
   /* Text typed for another model stays, only out of reach, so switching back loses nothing. */
   gtk_widget_set_visible (GTK_WIDGET (self->prompt_view), has_prompt);
@@ -431,6 +432,7 @@ inp_prompt_panel_validate (InpPromptPanel  *self,
                            GError         **error)
 {
   g_autoptr(GPtrArray) problems = NULL;
+  const InpFieldError *first;
 
   g_return_val_if_fail (INP_IS_PROMPT_PANEL (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -462,13 +464,13 @@ inp_prompt_panel_validate (InpPromptPanel  *self,
   if (problems->len == 0)
     return TRUE;
 
+  first = g_ptr_array_index (problems, 0);
   inp_prompt_panel_mark_errors (self, problems);
   gtk_widget_grab_focus (GTK_WIDGET (view_for_role (self,
                                                     inp_model_get_input_role (self->model,
-                                                                              ((InpFieldError *) g_ptr_array_index (problems, 0))->field))));
-  g_propagate_error (error,
-                     inp_error_new_with_fields (INP_ERROR_INVALID_INPUT, problems, "%s",
-                                                ((InpFieldError *) g_ptr_array_index (problems, 0))->message));
+                                                                              first->field))));
+  g_propagate_error (error, inp_error_new_with_fields (INP_ERROR_INVALID_INPUT, problems,
+                                                       "%s", first->message));
   return FALSE;
 }
 
