@@ -8,15 +8,7 @@
 #include "inp-catalog.h"
 #include "inp-i18n.h"
 #include "inp-input-roles.h"
-
-static InpModel *
-lookup (const char *id)
-{
-  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), id);
-
-  g_assert_nonnull (model);
-  return model;
-}
+#include "inp-test-models.h"
 
 static void
 test_prompts (void)
@@ -40,12 +32,13 @@ test_prompts (void)
     { "andreasjansson/stable-diffusion-animation", "prompt_start", "prompt_end", NULL },
     { "lucataco/animate-diff", "prompt", NULL, "n_prompt" },
   };
+  InpModel *removal = inp_test_lookup_model ("sujaykhandekar/object-removal");
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inp_catalog_get_default ())), ==,
                     G_N_ELEMENTS (cases));
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      InpModel *model = lookup (cases[i].id);
+      InpModel *model = inp_test_lookup_model (cases[i].id);
       const char *prompt = inp_model_find_input_with_role (model, INP_INPUT_ROLE_PROMPT);
       const char *end = inp_model_find_input_with_role (model, INP_INPUT_ROLE_PROMPT_END);
 
@@ -57,18 +50,18 @@ test_prompts (void)
     }
 
   /* A text input that only sounds like a prompt is an ordinary setting. */
-  g_assert_cmpint (inp_model_get_input_role (lookup ("sujaykhandekar/object-removal"),
-                                             "objects_to_remove"), ==, INP_INPUT_ROLE_PARAMETER);
+  g_assert_cmpint (inp_model_get_input_role (removal, "objects_to_remove"), ==,
+                   INP_INPUT_ROLE_PARAMETER);
 }
 
 static void
 test_canvas (void)
 {
-  InpModel *inpaint = lookup ("stability-ai/stable-diffusion-inpainting");
-  InpModel *generate = lookup ("stability-ai/stable-diffusion");
-  InpModel *lora = lookup ("lucataco/flux-schnell-lora");
-  InpModel *removal = lookup ("sujaykhandekar/object-removal");
-  InpModel *sdxl = lookup ("stability-ai/sdxl");
+  InpModel *inpaint = inp_test_lookup_model ("stability-ai/stable-diffusion-inpainting");
+  InpModel *generate = inp_test_lookup_model ("stability-ai/stable-diffusion");
+  InpModel *lora = inp_test_lookup_model ("lucataco/flux-schnell-lora");
+  InpModel *removal = inp_test_lookup_model ("sujaykhandekar/object-removal");
+  InpModel *sdxl = inp_test_lookup_model ("stability-ai/sdxl");
 
   g_assert_cmpint (inp_model_get_input_role (inpaint, "image"), ==, INP_INPUT_ROLE_IMAGE);
   g_assert_cmpint (inp_model_get_input_role (inpaint, "mask"), ==, INP_INPUT_ROLE_MASK);

@@ -7,6 +7,7 @@
 
 #include "inp-catalog.h"
 #include "inp-model-picker-private.h"
+#include "inp-test-models.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
 
@@ -15,26 +16,13 @@ static const char * const group_titles[] = {
   "Added by You",
 };
 
-static GtkWidget *
-present (GtkWidget *child)
-{
-  GtkWidget *window = gtk_window_new ();
-
-  gtk_window_set_child (GTK_WINDOW (window), child);
-  gtk_window_set_default_size (GTK_WINDOW (window), 340, 200);
-  gtk_window_present (GTK_WINDOW (window));
-  inp_test_wait_for_frame (window);
-
-  return window;
-}
-
 static InpModelPicker *
 new_picker (GtkWidget **window)
 {
   InpModelPicker *picker = INP_MODEL_PICKER (inp_model_picker_new ());
 
   g_object_ref_sink (picker);
-  *window = present (GTK_WIDGET (picker));
+  *window = inp_test_present (GTK_WIDGET (picker), 340, 200);
   return picker;
 }
 
@@ -44,15 +32,6 @@ finish (GtkWidget      *window,
 {
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (picker);
-}
-
-static InpModel *
-lookup (const char *id)
-{
-  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), id);
-
-  g_assert_nonnull (model);
-  return model;
 }
 
 /* The ids a group shows, comma-separated, in order. */
@@ -252,7 +231,7 @@ test_blockers (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      InpModel *model = lookup (cases[i].id);
+      InpModel *model = inp_test_lookup_model (cases[i].id);
       g_autofree char *none = NULL;
       g_autofree char *image = NULL;
       g_autofree char *both = NULL;
@@ -272,19 +251,20 @@ test_blockers (void)
 
   /* A model the canvas cannot serve can still be chosen, and says why it cannot run yet. */
   inp_model_picker_set_canvas_state (picker, FALSE, FALSE);
-  inp_model_picker_set_selected_model (picker, lookup ("cjwbw/rembg"));
-  g_assert_true (inp_model_picker_get_selected_model (picker) == lookup ("cjwbw/rembg"));
+  inp_model_picker_set_selected_model (picker, inp_test_lookup_model ("cjwbw/rembg"));
+  g_assert_true (inp_model_picker_get_selected_model (picker)
+                 == inp_test_lookup_model ("cjwbw/rembg"));
   {
     AdwActionRow *row = ADW_ACTION_ROW (inp_model_picker_get_current_row (picker));
 
     g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
-                     inp_model_get_title (lookup ("cjwbw/rembg")));
+                     inp_model_get_title (inp_test_lookup_model ("cjwbw/rembg")));
     g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "Open an image first");
     inp_test_wait_for_frame (window);
 
     inp_model_picker_set_canvas_state (picker, TRUE, FALSE);
     g_assert_cmpstr (adw_action_row_get_subtitle (row), ==,
-                     inp_model_get_description (lookup ("cjwbw/rembg")));
+                     inp_model_get_description (inp_test_lookup_model ("cjwbw/rembg")));
   }
 
   finish (window, picker);
@@ -365,8 +345,9 @@ test_add_and_remove (void)
 
   /* Adding it again does not list it twice; a catalogue model is only chosen. */
   inp_model_picker_add_model (picker, model);
-  inp_model_picker_add_model (picker, lookup ("cjwbw/rembg"));
-  g_assert_true (inp_model_picker_get_selected_model (picker) == lookup ("cjwbw/rembg"));
+  inp_model_picker_add_model (picker, inp_test_lookup_model ("cjwbw/rembg"));
+  g_assert_true (inp_model_picker_get_selected_model (picker)
+                 == inp_test_lookup_model ("cjwbw/rembg"));
   added = inp_model_picker_get_group (picker, 6, NULL, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (added), ==, 1);
 
@@ -389,7 +370,7 @@ test_remembered (void)
   GtkWidget *window;
   InpModelPicker *picker = new_picker (&window);
 
-  inp_model_picker_set_selected_model (picker, lookup ("cjwbw/rembg"));
+  inp_model_picker_set_selected_model (picker, inp_test_lookup_model ("cjwbw/rembg"));
   stored = g_settings_get_string (settings, "selected-model");
   g_assert_cmpstr (stored, ==, "cjwbw/rembg");
   finish (window, picker);

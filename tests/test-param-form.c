@@ -10,6 +10,7 @@
 #include "inp-catalog.h"
 #include "inp-error.h"
 #include "inp-param-form.h"
+#include "inp-test-models.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
 
@@ -28,28 +29,13 @@ forget_values (void)
   g_settings_reset (settings, "model-values");
 }
 
-static GtkWidget *
-present (GtkWidget *child)
-{
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), child);
-  gtk_window_set_child (GTK_WINDOW (window), scrolled);
-  gtk_window_set_default_size (GTK_WINDOW (window), 340, 640);
-  gtk_window_present (GTK_WINDOW (window));
-  inp_test_wait_for_frame (window);
-
-  return window;
-}
-
 static InpParamForm *
 new_form (GtkWidget **window)
 {
   InpParamForm *form = INP_PARAM_FORM (inp_param_form_new ());
 
   g_object_ref_sink (form);
-  *window = present (GTK_WIDGET (form));
+  *window = inp_test_present (GTK_WIDGET (form), 340, 640);
   return form;
 }
 
@@ -59,15 +45,6 @@ finish (GtkWidget    *window,
 {
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (form);
-}
-
-static InpModel *
-lookup (const char *id)
-{
-  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), id);
-
-  g_assert_nonnull (model);
-  return model;
 }
 
 static GtkWidget *
@@ -265,9 +242,10 @@ test_every_model (void)
     }
 
   /* A text-to-image model keeps width and height; an inpainting model takes them from the image. */
-  inp_param_form_set_model (form, lookup ("stability-ai/stable-diffusion"));
+  inp_param_form_set_model (form, inp_test_lookup_model ("stability-ai/stable-diffusion"));
   g_assert_true (ADW_IS_COMBO_ROW (inp_param_form_get_row (form, "width")));
-  inp_param_form_set_model (form, lookup ("stability-ai/stable-diffusion-inpainting"));
+  inp_param_form_set_model (form,
+                            inp_test_lookup_model ("stability-ai/stable-diffusion-inpainting"));
   g_assert_null (inp_param_form_get_row (form, "width"));
   g_assert_null (inp_param_form_get_row (form, "image"));
   g_assert_null (inp_param_form_get_row (form, "negative_prompt"));
@@ -275,22 +253,11 @@ test_every_model (void)
   finish (window, form);
 }
 
-static JsonObject *
-parse_object (const char *json)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, json, -1, &error);
-  g_assert_no_error (error);
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
 static void
 assert_values (JsonObject *values,
                const char *expected_json)
 {
-  g_autoptr(JsonObject) expected = parse_object (expected_json);
+  g_autoptr(JsonObject) expected = inp_test_parse_object (expected_json);
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), values);
   g_autofree char *text = json_to_string (node, FALSE);
   g_autoptr(GList) names = json_object_get_members (expected);
@@ -323,12 +290,14 @@ test_round_trip (void)
 
   forget_values ();
   form = new_form (&window);
-  inp_param_form_set_model (form, lookup ("stability-ai/stable-diffusion-inpainting"));
+  inp_param_form_set_model (form,
+                            inp_test_lookup_model ("stability-ai/stable-diffusion-inpainting"));
 
   /* Inputs the form does not show (the prompt) are ignored; defaults are not sent back. */
-  input = parse_object ("{\"prompt\": \"a cat\", \"num_outputs\": 3, \"guidance_scale\": 12.5,"
-                        " \"scheduler\": \"K_EULER\", \"disable_safety_checker\": true,"
-                        " \"seed\": 1234, \"num_inference_steps\": 50}");
+  input = inp_test_parse_object ("{\"prompt\": \"a cat\", \"num_outputs\": 3,"
+                                 " \"guidance_scale\": 12.5, \"scheduler\": \"K_EULER\","
+                                 " \"disable_safety_checker\": true, \"seed\": 1234,"
+                                 " \"num_inference_steps\": 50}");
   inp_param_form_set_values (form, input);
   values = inp_param_form_dup_values (form);
   assert_values (values, "{\"num_outputs\": 3, \"guidance_scale\": 12.5,"
@@ -360,15 +329,15 @@ test_round_trip (void)
 
   /* A spin button cannot hold a value out of its range: it shows the nearest allowed one. */
   g_clear_pointer (&input, json_object_unref);
-  input = parse_object ("{\"num_outputs\": 9}");
+  input = inp_test_parse_object ("{\"num_outputs\": 9}");
   inp_param_form_set_values (form, input);
   control = row_control (inp_param_form_get_row (form, "num_outputs"));
   g_assert_cmpfloat (gtk_range_get_value (GTK_RANGE (control)), ==, 4);
 
   /* Enum values that are numbers go back as numbers. */
-  inp_param_form_set_model (form, lookup ("stability-ai/stable-diffusion"));
+  inp_param_form_set_model (form, inp_test_lookup_model ("stability-ai/stable-diffusion"));
   g_clear_pointer (&input, json_object_unref);
-  input = parse_object ("{\"width\": 512, \"height\": 1024}");
+  input = inp_test_parse_object ("{\"width\": 512, \"height\": 1024}");
   inp_param_form_set_values (form, input);
   g_clear_pointer (&again, json_object_unref);
   again = inp_param_form_dup_values (form);
@@ -400,7 +369,7 @@ test_out_of_range (void)
 
   forget_values ();
   form = new_form (&window);
-  inp_param_form_set_model (form, lookup ("lucataco/animate-diff"));
+  inp_param_form_set_model (form, inp_test_lookup_model ("lucataco/animate-diff"));
 
   row = inp_param_form_get_row (form, "seed");
   seed = row_control (row);
@@ -432,7 +401,7 @@ test_out_of_range (void)
   assert_values (values, "{\"seed\": 42}");
 
   /* Text that is no number at all, in two rows at once. */
-  inp_param_form_set_model (form, lookup ("stability-ai/sdxl"));
+  inp_param_form_set_model (form, inp_test_lookup_model ("stability-ai/sdxl"));
   seed = row_control (inp_param_form_get_row (form, "seed"));
   steps = row_control (inp_param_form_get_row (form, "refine_steps"));
   gtk_editable_set_text (GTK_EDITABLE (seed), "lucky");
@@ -451,7 +420,7 @@ static void
 test_mark_errors (void)
 {
   g_autoptr(GPtrArray) fields = NULL;
-  InpInputSchema *schema = inp_model_get_schema (lookup ("stability-ai/sdxl"));
+  InpInputSchema *schema = inp_model_get_schema (inp_test_lookup_model ("stability-ai/sdxl"));
   GtkWidget *window;
   InpParamForm *form;
   GtkWidget *row;
@@ -461,7 +430,7 @@ test_mark_errors (void)
 
   forget_values ();
   form = new_form (&window);
-  inp_param_form_set_model (form, lookup ("stability-ai/sdxl"));
+  inp_param_form_set_model (form, inp_test_lookup_model ("stability-ai/sdxl"));
 
   /* As the server's 422 names them: one form field, one prompt field, one it does not know. */
   g_ptr_array_add (fields, inp_field_error_new ("num_outputs", "Must be less than or equal to 4"));
@@ -501,8 +470,8 @@ test_memory (void)
   const char *json = NULL;
   GtkWidget *window;
   InpParamForm *form;
-  InpModel *flux = lookup ("lucataco/flux-dev-lora");
-  InpModel *sd = lookup ("stability-ai/stable-diffusion");
+  InpModel *flux = inp_test_lookup_model ("lucataco/flux-dev-lora");
+  InpModel *sd = inp_test_lookup_model ("stability-ai/stable-diffusion");
   GtkWidget *control;
 
   forget_values ();
@@ -564,11 +533,11 @@ test_damaged_memory (void)
   g_settings_set_value (settings, "model-values", g_variant_builder_end (&builder));
 
   form = new_form (&window);
-  inp_param_form_set_model (form, lookup ("stability-ai/sdxl"));
+  inp_param_form_set_model (form, inp_test_lookup_model ("stability-ai/sdxl"));
   values = inp_param_form_dup_values (form);
   g_assert_cmpuint (json_object_get_size (values), ==, 0);
 
-  inp_param_form_set_model (form, lookup ("lucataco/animate-diff"));
+  inp_param_form_set_model (form, inp_test_lookup_model ("lucataco/animate-diff"));
   g_clear_pointer (&values, json_object_unref);
   values = inp_param_form_dup_values (form);
   assert_values (values, "{\"guidance_scale\": 10, \"seed\": 7}");
@@ -586,7 +555,7 @@ test_no_settings (void)
 
   forget_values ();
   form = new_form (&window);
-  inp_param_form_set_model (form, lookup ("cjwbw/rembg"));
+  inp_param_form_set_model (form, inp_test_lookup_model ("cjwbw/rembg"));
   g_assert_null (inp_param_form_get_row (form, "image"));
   g_assert_true (inp_param_form_validate (form, NULL));
   group = gtk_widget_get_first_child (GTK_WIDGET (form));
@@ -660,7 +629,7 @@ test_added_model (void)
   values = inp_param_form_dup_values (form);
   assert_values (values, "{\"strength\": 0.5}");
 
-  input = parse_object ("{\"control_image\": \"file:///tmp/pose%20map.png\"}");
+  input = inp_test_parse_object ("{\"control_image\": \"file:///tmp/pose%20map.png\"}");
   inp_param_form_set_values (form, input);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "pose map.png");
   gtk_editable_set_text (GTK_EDITABLE (inp_param_form_get_row (form, "tags")), "red, blue");

@@ -8,6 +8,7 @@
 #include "inp-catalog.h"
 #include "inp-error.h"
 #include "inp-prompt-panel.h"
+#include "inp-test-models.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
 
@@ -57,15 +58,6 @@ fixture_tear_down (Fixture       *fixture,
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_assert_finalize_object (fixture->panel);
-}
-
-static InpModel *
-lookup (const char *id)
-{
-  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), id);
-
-  g_assert_nonnull (model);
-  return model;
 }
 
 /* The panel's text views, in the order prompt, end prompt, negative prompt. */
@@ -154,7 +146,7 @@ test_fields (Fixture       *fixture,
       JsonObject *sorted = json_object_new ();
 
       g_test_message ("%s", cases[i].id);
-      inp_prompt_panel_set_model (panel, lookup (cases[i].id));
+      inp_prompt_panel_set_model (panel, inp_test_lookup_model (cases[i].id));
       inp_test_wait_for_frame (fixture->window);
       g_assert_cmpint (view_shown (panel, 0), ==, g_strcmp0 (cases[i].expected, "{}") != 0);
       g_assert_cmpint (view_shown (panel, 1), ==, cases[i].end);
@@ -183,7 +175,7 @@ test_fields (Fixture       *fixture,
     g_autoptr(JsonObject) input = json_object_new ();
     g_autoptr(JsonObject) again = json_object_new ();
 
-    inp_prompt_panel_set_model (panel, lookup ("lucataco/animate-diff"));
+    inp_prompt_panel_set_model (panel, inp_test_lookup_model ("lucataco/animate-diff"));
     json_object_set_string_member (input, "prompt", "a koi pond");
     json_object_set_string_member (input, "n_prompt", "blurry");
     inp_prompt_panel_set_from_input (panel, input);
@@ -378,7 +370,7 @@ test_validate (Fixture       *fixture,
   fields = g_ptr_array_new_with_free_func ((GDestroyNotify) inp_field_error_free);
 
   /* FLUX Fill requires a prompt; an empty one is marked before anything is sent. */
-  inp_prompt_panel_set_model (panel, lookup ("black-forest-labs/flux-fill-dev"));
+  inp_prompt_panel_set_model (panel, inp_test_lookup_model ("black-forest-labs/flux-fill-dev"));
   g_assert_false (inp_prompt_panel_validate (panel, &error));
   g_assert_error (error, INP_ERROR, INP_ERROR_INVALID_INPUT);
   g_assert_cmpstr (first_field (error), ==, "prompt");
@@ -390,11 +382,12 @@ test_validate (Fixture       *fixture,
 
   /* Stable Diffusion has a default prompt: an empty one is allowed. */
   set_view_text (panel, 0, "");
-  inp_prompt_panel_set_model (panel, lookup ("stability-ai/stable-diffusion"));
+  inp_prompt_panel_set_model (panel, inp_test_lookup_model ("stability-ai/stable-diffusion"));
   g_assert_true (inp_prompt_panel_validate (panel, NULL));
 
   /* The animation needs both ends. */
-  inp_prompt_panel_set_model (panel, lookup ("andreasjansson/stable-diffusion-animation"));
+  inp_prompt_panel_set_model (panel,
+                              inp_test_lookup_model ("andreasjansson/stable-diffusion-animation"));
   set_view_text (panel, 0, "a seed");
   g_clear_error (&error);
   g_assert_false (inp_prompt_panel_validate (panel, &error));
@@ -402,7 +395,7 @@ test_validate (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (view_at (panel, 1)), "error"));
 
   /* A 422 naming the negative prompt marks it; other fields are the form's. */
-  inp_prompt_panel_set_model (panel, lookup ("stability-ai/sdxl"));
+  inp_prompt_panel_set_model (panel, inp_test_lookup_model ("stability-ai/sdxl"));
   g_ptr_array_add (fields, inp_field_error_new ("negative_prompt",
                                                 "Length must be <= 500 & plain text"));
   g_ptr_array_add (fields, inp_field_error_new ("num_outputs", "Must be less than or equal to 4"));
