@@ -33,3 +33,32 @@ inp_test_parse_object (const char *json)
   g_assert_true (root != NULL && JSON_NODE_HOLDS_OBJECT (root));
   return json_object_ref (json_node_get_object (root));
 }
+
+/* Returns: (transfer full): a model added by name, as the service describes it: a required prompt,
+ * canvas image and mask, a `control_image` of its own, a required `strength` and a `tags` list. */
+InpModel *
+inp_test_new_added_model (void)
+{
+  const char *json =
+    "{\"owner\": \"someone\", \"name\": \"controlnet-fill\","
+    " \"latest_version\": {"
+    "  \"id\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+    "  \"openapi_schema\": {\"components\": {\"schemas\": {"
+    "   \"Input\": {\"type\": \"object\", \"required\": [\"prompt\", \"strength\"],"
+    "    \"properties\": {"
+    "     \"prompt\": {\"type\": \"string\", \"x-order\": 0},"
+    "     \"image\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 1},"
+    "     \"mask\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 2},"
+    "     \"control_image\": {\"type\": \"string\", \"format\": \"uri\","
+    "                       \"title\": \"Control <Image> & Co\", \"x-order\": 3},"
+    "     \"strength\": {\"type\": \"number\", \"default\": 0.5, \"minimum\": 0,"
+    "                  \"maximum\": 1, \"x-order\": 4},"
+    "     \"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"x-order\": 5}}},"
+    "   \"Output\": {\"type\": \"string\", \"format\": \"uri\"}}}}}}";
+  g_autoptr(JsonObject) object = inp_test_parse_object (json);
+  g_autoptr(GError) error = NULL;
+  InpModel *model = inp_model_new_from_api (object, &error);
+
+  g_assert_no_error (error);
+  return model;
+}

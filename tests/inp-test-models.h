@@ -13,5 +13,6 @@ G_BEGIN_DECLS
 
 InpModel   *inp_test_lookup_model  (const char *id);
 JsonObject *inp_test_parse_object  (const char *json);
+InpModel   *inp_test_new_added_model (void);
 
 G_END_DECLS

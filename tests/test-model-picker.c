@@ -279,36 +279,10 @@ add_requested_cb (InpModelPicker  *picker,
   *requested = g_strdup (name);
 }
 
-static InpModel *
-new_api_model (void)
-{
-  const char *json =
-    "{\"owner\": \"someone\", \"name\": \"controlnet-fill\", \"description\": \"A test model\","
-    " \"latest_version\": {"
-    "  \"id\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
-    "  \"openapi_schema\": {\"components\": {\"schemas\": {"
-    "   \"Input\": {\"type\": \"object\", \"required\": [\"prompt\"], \"properties\": {"
-    "     \"prompt\": {\"type\": \"string\", \"x-order\": 0},"
-    "     \"image\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 1},"
-    "     \"mask\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 2},"
-    "     \"control_image\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 3}}},"
-    "   \"Output\": {\"type\": \"array\","
-    "              \"items\": {\"type\": \"string\", \"format\": \"uri\"}}}}}}}";
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  InpModel *model;
-
-  json_parser_load_from_data (parser, json, -1, &error);
-  g_assert_no_error (error);
-  model = inp_model_new_from_api (json_node_get_object (json_parser_get_root (parser)), &error);
-  g_assert_no_error (error);
-  return model;
-}
-
 static void
 test_add_and_remove (void)
 {
-  g_autoptr(InpModel) model = new_api_model ();
+  g_autoptr(InpModel) model = inp_test_new_added_model ();
   g_autofree char *requested = NULL;
   GtkWidget *window;
   InpModelPicker *picker = new_picker (&window);

@@ -568,41 +568,10 @@ test_no_settings (void)
   finish (window, form);
 }
 
-/* A model added by name, with an input image of its own besides the canvas image and mask. */
-static InpModel *
-new_api_model (void)
-{
-  const char *json =
-    "{\"owner\": \"someone\", \"name\": \"controlnet-fill\","
-    " \"latest_version\": {"
-    "  \"id\": \"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
-    "  \"openapi_schema\": {\"components\": {\"schemas\": {"
-    "   \"Input\": {\"type\": \"object\", \"required\": [\"prompt\", \"strength\"],"
-    "    \"properties\": {"
-    "     \"prompt\": {\"type\": \"string\", \"x-order\": 0},"
-    "     \"image\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 1},"
-    "     \"mask\": {\"type\": \"string\", \"format\": \"uri\", \"x-order\": 2},"
-    "     \"control_image\": {\"type\": \"string\", \"format\": \"uri\","
-    "                       \"title\": \"Control <Image> & Co\", \"x-order\": 3},"
-    "     \"strength\": {\"type\": \"number\", \"default\": 0.5, \"minimum\": 0,"
-    "                  \"maximum\": 1, \"x-order\": 4},"
-    "     \"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"x-order\": 5}}},"
-    "   \"Output\": {\"type\": \"string\", \"format\": \"uri\"}}}}}}";
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  InpModel *model;
-
-  json_parser_load_from_data (parser, json, -1, &error);
-  g_assert_no_error (error);
-  model = inp_model_new_from_api (json_node_get_object (json_parser_get_root (parser)), &error);
-  g_assert_no_error (error);
-  return model;
-}
-
 static void
 test_added_model (void)
 {
-  g_autoptr(InpModel) model = new_api_model ();
+  g_autoptr(InpModel) model = inp_test_new_added_model ();
   g_autoptr(JsonObject) input = NULL;
   g_autoptr(JsonObject) values = NULL;
   GtkWidget *window;
