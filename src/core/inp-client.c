@@ -85,6 +85,7 @@ typedef struct
   GByteArray    *buffer;
   GBytes        *chunk;
   gsize          received;
+  goffset        expected_length;
   gboolean       streaming_to_sink;
 } Request;
 
@@ -237,9 +238,12 @@ schedule_retry (GTask *task,
 
 static void
 return_network_error (GTask        *task,
-                      const GError *error)
+                      const GError *error,
+                      gboolean      in_body)
 {
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+  /* Before the status line, a closed connection is a network fault; within the body it is an
+   * answer that broke off. */
+  if (in_body && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
     g_task_return_new_error (task, INP_ERROR, INP_ERROR_PROTOCOL,
                              _("The service’s answer was cut off before its end."));
   else
@@ -288,7 +292,7 @@ read_failed (GTask  *task,
       return;
     }
 
-  return_network_error (task, error);
+  return_network_error (task, error, TRUE);
   g_error_free (error);
 }
 
@@ -333,13 +337,21 @@ read_cb (GObject      *source,
   bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   if (bytes == NULL)
     {
-      read_failed (g_steal_pointer (&task), error);
+      read_failed (task, error);
       return;
     }
 
   size = g_bytes_get_size (bytes);
   if (size == 0)
     {
+      /* A connection that closes early can look like a clean end; the length tells. */
+      if (request->expected_length >= 0 && request->received < (guint64) request->expected_length)
+        {
+          read_failed (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                                  "short body"));
+          return;
+        }
+
       finish_response (task);
       return;
     }
@@ -361,12 +373,13 @@ read_cb (GObject      *source,
 
   if (request->streaming_to_sink)
     {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
       request->chunk = g_steal_pointer (&bytes);
       g_output_stream_write_all_async (request->sink,
                                        g_bytes_get_data (request->chunk, NULL),
                                        g_bytes_get_size (request->chunk),
-                                       G_PRIORITY_DEFAULT,
-                                       g_task_get_cancellable (task),
+                                       G_PRIORITY_DEFAULT, cancellable,
                                        write_cb, g_steal_pointer (&task));
       return;
     }
@@ -407,6 +420,7 @@ start_reading (GTask *task,
 
   request->max_bytes = max_bytes;
   request->received = 0;
+  request->expected_length = length;
 
   /* A body announced as too large is refused before a byte of it is read. */
   if (length > 0 && (guint64) length > max_bytes && SOUP_STATUS_IS_SUCCESSFUL (
@@ -498,25 +512,19 @@ send_cb (GObject      *source,
       may_retry = request->policy == RETRY_IDEMPOTENT
                   || (request->policy == RETRY_CREATE && error_proves_not_sent (error));
       if (may_retry && schedule_retry (task, -1))
-        {
-          g_steal_pointer (&task);
-          return;
-        }
+        return;
 
-      return_network_error (task, error);
+      return_network_error (task, error, FALSE);
       return;
     }
 
   status = soup_message_get_status (request->message);
-  g_debug ("client: %s → %u (attempt %u)", method_for_log (request), status, request->attempt);
+  g_debug ("client: %s -> %u (attempt %u)", method_for_log (request), status, request->attempt);
 
   if (SOUP_STATUS_IS_REDIRECTION (status) && status != 304)
     {
       if (request->follow_redirects && follow_redirect (task))
-        {
-          g_steal_pointer (&task);
-          return;
-        }
+        return;
 
       g_task_return_new_error (task, INP_ERROR, INP_ERROR_PROTOCOL,
                                _("The service answered with an unexpected redirection (HTTP %u)."),
@@ -528,10 +536,7 @@ send_cb (GObject      *source,
       || (status >= 500 && request->policy == RETRY_IDEMPOTENT))
     {
       if (schedule_retry (task, retry_after_ms (request->message)))
-        {
-          g_steal_pointer (&task);
-          return;
-        }
+        return;
     }
 
   request->streaming_to_sink = request->sink != NULL && SOUP_STATUS_IS_SUCCESSFUL (status);
@@ -623,6 +628,14 @@ typedef struct
 {
   int      route;   /* an InpRoute, or -1 */
 } ApiCall;
+
+static gboolean
+url_is_http (const char *url)
+{
+  g_autofree char *origin = inp_url_get_origin (url);
+
+  return origin != NULL;
+}
 
 static gboolean
 is_json_type (const char *content_type)
@@ -1341,17 +1354,13 @@ upload_return_data_uri (GTask *task)
 }
 
 static void
-upload_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+upload_answered (GTask    *task,
+                 JsonNode *node,
+                 GError   *error)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
   JsonNode *urls;
   JsonNode *get;
 
-  node = api_call_finish (result, &error);
   if (node == NULL)
     {
       /* No /files, or /files failing: the data URI still gets the file there. Refusals such as
@@ -1361,11 +1370,12 @@ upload_cb (GObject      *source,
           || g_error_matches (error, INP_ERROR, INP_ERROR_NETWORK))
         {
           g_debug ("client: upload failed (%s), sending the file inline", error->message);
+          g_error_free (error);
           upload_return_data_uri (task);
           return;
         }
 
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, error);
       return;
     }
 
@@ -1375,7 +1385,7 @@ upload_cb (GObject      *source,
           ? json_object_get_member (json_node_get_object (urls), "get") : NULL;
   if (get == NULL || !JSON_NODE_HOLDS_VALUE (get)
       || json_node_get_value_type (get) != G_TYPE_STRING
-      || inp_url_get_origin (json_node_get_string (get)) == NULL)
+      || !url_is_http (json_node_get_string (get)))
     {
       g_task_return_new_error (task, INP_ERROR, INP_ERROR_PROTOCOL,
                                _("The service accepted the upload but did not say where the "
@@ -1393,27 +1403,16 @@ upload_sent_cb (GObject      *source,
 {
   InpClient *self = INP_CLIENT (source);
   g_autoptr(GTask) task = user_data;
-  g_autoptr(GTask) inner = g_task_new (self, NULL, NULL, NULL);
   g_autoptr(Response) response = NULL;
+  g_autoptr(JsonNode) node = NULL;
   GError *error = NULL;
-  JsonNode *node;
 
   /* The answer goes through the same checks as every JSON call, with route detection. */
   response = request_finish (self, result, &error);
-  if (response == NULL)
-    {
-      g_task_return_error (inner, error);
-      upload_cb (source, G_ASYNC_RESULT (inner), g_steal_pointer (&task));
-      return;
-    }
+  if (response != NULL)
+    node = response_to_json (self, response, INP_ROUTE_FILES, &error);
 
-  node = response_to_json (self, response, INP_ROUTE_FILES, &error);
-  if (node == NULL)
-    g_task_return_error (inner, error);
-  else
-    g_task_return_pointer (inner, node, (GDestroyNotify) json_node_unref);
-
-  upload_cb (source, G_ASYNC_RESULT (inner), g_steal_pointer (&task));
+  upload_answered (task, node, error);
 }
 
 /**
@@ -1810,6 +1809,7 @@ download_fetch_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Download *download = g_task_get_task_data (task);
   g_autoptr(Response) response = NULL;
+  GCancellable *cancellable;
   GError *error = NULL;
 
   response = request_finish (self, result, &error);
@@ -1839,7 +1839,8 @@ download_fetch_cb (GObject      *source,
 
   g_free (download->content_type);
   download->content_type = g_strdup (response->content_type);
-  g_output_stream_close_async (download->sink, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  g_output_stream_close_async (download->sink, G_PRIORITY_DEFAULT, cancellable,
                                download_close_cb, g_steal_pointer (&task));
 }
 
@@ -1937,7 +1938,7 @@ inp_client_download_outputs_async (InpClient           *self,
       return;
     }
 
-  download_next (g_steal_pointer (&task));
+  download_next (task);
 }
 
 /**

@@ -198,7 +198,7 @@ set_state (InpJob      *self,
   if (self->state == state)
     return;
 
-  g_debug ("job: %s → %d", inp_model_get_id (self->model), state);
+  g_debug ("job: %s -> state %d", inp_model_get_id (self->model), state);
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
