@@ -59,6 +59,7 @@ test_data_uri (void)
   g_assert_cmpstr (mime, ==, "text/plain;charset=US-ASCII");
   g_assert_cmpuint (g_bytes_get_size (decoded), ==, 0);
   g_clear_pointer (&decoded, g_bytes_unref);
+  g_clear_pointer (&mime, g_free);
 
   /* Empty content encodes and decodes too. */
   {

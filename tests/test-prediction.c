@@ -303,39 +303,45 @@ test_problem_long_detail (void)
   g_assert_cmpint (g_utf8_strlen (error->message, -1), <, 1000);
 }
 
-/* The fuzzers' seed and found inputs, and any input that ever crashed them (kept in
- * tests/fuzz/regressions), are replayed here on every run. */
+/* The fuzzers' seeds, what they found, and any input that ever crashed them
+ * (tests/data/fuzz/prediction-*.json and problem-*.json) are replayed on every run. */
 static void
 test_fuzz_corpus (void)
 {
-  const char *dirs[] = { "corpus-prediction", "corpus-problem", "regressions" };
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "fuzz", NULL);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
   guint count = 0;
 
-  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
     {
-      g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "fuzz", dirs[d], NULL);
-      g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-      const char *name;
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
 
-      while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+      if (!g_str_has_prefix (name, "prediction-") && !g_str_has_prefix (name, "problem-"))
+        continue;
+
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      if (g_str_has_prefix (name, "prediction-"))
         {
-          g_autofree char *path = g_build_filename (dir, name, NULL);
-          g_autofree char *contents = NULL;
-          gsize length;
-          g_autoptr(InpPrediction) prediction = NULL;
           g_autoptr(GError) error = NULL;
-          g_autoptr(GError) problem = NULL;
+          g_autoptr(InpPrediction) prediction = inp_prediction_new_from_data (contents, length,
+                                                                             &error);
 
-          g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-          prediction = inp_prediction_new_from_data (contents, length, &error);
           g_assert_true ((prediction == NULL) != (error == NULL));
-          problem = inp_problem_to_error (422, contents, length);
-          g_assert_true (problem->domain == INP_ERROR);
-          count++;
         }
+      else
+        {
+          g_autoptr(GError) problem = inp_problem_to_error (422, contents, length);
+
+          g_assert_true (problem->domain == INP_ERROR);
+        }
+      count++;
     }
 
-  g_assert_cmpuint (count, >, 0);
+  g_assert_cmpuint (count, >=, 4);
   g_test_message ("%u fuzz inputs replayed", count);
 }
 

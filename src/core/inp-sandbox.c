@@ -560,9 +560,9 @@ output_node (Prediction *prediction,
 
 typedef enum
 {
-  VIEW_ASYNC,          /* GET and plain create: the state now, outputs as URLs */
+  VIEW_ASYNC,          /* GET and cancel: the state now, outputs as URLs */
   VIEW_SYNC_DONE,      /* a held create that saw the end: "processing" with data: URIs */
-  VIEW_SYNC_TIMED_OUT, /* a held create whose wait ran out: "starting", no output */
+  VIEW_STARTING,       /* a plain create, or a held one whose wait ran out: "starting", no output */
 } View;
 
 static JsonNode *
@@ -578,7 +578,7 @@ prediction_node (Prediction *prediction,
   g_autofree char *logs = progress_logs (prediction, now);
   gboolean started;
 
-  if (view == VIEW_SYNC_TIMED_OUT)
+  if (view == VIEW_STARTING)
     status = "starting";
   else if (prediction->final_status != NULL)
     status = (view == VIEW_SYNC_DONE && g_str_equal (prediction->final_status, "succeeded"))
@@ -591,12 +591,12 @@ prediction_node (Prediction *prediction,
   json_object_set_string_member (object, "model", inp_model_get_id (prediction->model));
   json_object_set_string_member (object, "version", prediction->version);
   json_object_set_object_member (object, "input", json_object_ref (prediction->input));
-  json_object_set_string_member (object, "logs", view == VIEW_SYNC_TIMED_OUT ? "" : logs);
+  json_object_set_string_member (object, "logs", view == VIEW_STARTING ? "" : logs);
   json_object_set_member (object, "output",
-                          view == VIEW_SYNC_TIMED_OUT ? json_node_new (JSON_NODE_NULL)
+                          view == VIEW_STARTING ? json_node_new (JSON_NODE_NULL)
                           : output_node (prediction, view == VIEW_SYNC_DONE));
   json_object_set_boolean_member (object, "data_removed", prediction->data_removed);
-  if (prediction->error != NULL && view != VIEW_SYNC_TIMED_OUT)
+  if (prediction->error != NULL && view != VIEW_STARTING)
     json_object_set_string_member (object, "error", prediction->error);
   else
     json_object_set_null_member (object, "error");
@@ -611,7 +611,7 @@ prediction_node (Prediction *prediction,
 
       json_object_set_string_member (object, "started_at", started_at);
     }
-  if (prediction->final_status != NULL && view != VIEW_SYNC_TIMED_OUT)
+  if (prediction->final_status != NULL && view != VIEW_STARTING)
     {
       g_autofree char *completed_at = format_time (prediction->completed_real_us);
       JsonObject *metrics = json_object_new ();
@@ -819,7 +819,7 @@ waiter_timeout_cb (gpointer user_data)
     g_ptr_array_steal_index (prediction->waiters, index);
   g_mutex_unlock (&sandbox->mutex);
 
-  answer_waiter (waiter, VIEW_SYNC_TIMED_OUT);
+  answer_waiter (waiter, VIEW_STARTING);
   waiter_free (waiter);
 
   return G_SOURCE_REMOVE;
@@ -1328,7 +1328,8 @@ handle_create (InpSandbox        *self,
       return;
     }
 
-  answer = prediction_node (prediction, wait_s > 0 ? VIEW_SYNC_DONE : VIEW_ASYNC);
+  /* Without a wait, the real service answers at once, before anything ran. */
+  answer = prediction_node (prediction, wait_s > 0 ? VIEW_SYNC_DONE : VIEW_STARTING);
   g_mutex_unlock (&self->mutex);
 
   if (wait_s > 0)
