@@ -150,24 +150,6 @@ inp_test_job_for_model (InpClient  *client,
   return job;
 }
 
-typedef struct
-{
-  gboolean   done;
-  GPtrArray *paths;
-  GError    *error;
-} RunResult;
-
-static void
-run_cb (GObject      *source,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  RunResult *run = user_data;
-
-  run->paths = inp_job_run_finish (INP_JOB (source), result, &run->error);
-  run->done = TRUE;
-}
-
 /**
  * inp_test_run_job:
  *
@@ -180,14 +162,10 @@ inp_test_run_job (InpJob        *job,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  RunResult run = { 0, };
+  g_autoptr(GAsyncResult) result = NULL;
 
-  inp_job_run_async (job, cancellable, run_cb, &run);
-  inp_test_wait_for (&run.done, 60000);
-
-  if (run.error != NULL)
-    g_propagate_error (error, run.error);
-  return run.paths;
+  inp_job_run_async (job, cancellable, inp_test_result_cb, &result);
+  return inp_job_run_finish (job, inp_test_wait_result (&result, 60000), error);
 }
 
 /**

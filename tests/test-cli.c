@@ -354,25 +354,6 @@ test_json (void)
   inp_test_remove_tree (dir);
 }
 
-typedef struct
-{
-  gboolean       done;
-  InpPrediction *prediction;
-} Created;
-
-static void
-created_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Created *created = user_data;
-  g_autoptr(GError) error = NULL;
-
-  created->prediction = inp_client_create_finish (INP_CLIENT (source), result, &error);
-  g_assert_no_error (error);
-  created->done = TRUE;
-}
-
 static void
 test_get_and_cancel (void)
 {
@@ -380,7 +361,9 @@ test_get_and_cancel (void)
   g_autoptr(InpClient) client = inp_test_client_new (sandbox);
   g_autoptr(JsonNode) input = json_from_string ("{\"prompt\":\"a slow fox\"}", NULL);
   const char *base = inp_sandbox_get_base_url (sandbox);
-  Created created = { 0, };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(InpPrediction) prediction = NULL;
+  g_autoptr(GError) error = NULL;
   g_auto(Run) get = { 0, };
   g_auto(Run) cancel = { 0, };
   g_auto(Run) json = { 0, };
@@ -392,9 +375,11 @@ test_get_and_cancel (void)
   inp_client_set_wait_seconds (client, 0);
   inp_client_create_by_version_async (client,
                                       "7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc",
-                                      json_node_get_object (input), NULL, created_cb, &created);
-  inp_test_wait_for (&created.done, 10000);
-  id = inp_prediction_get_id (created.prediction);
+                                      json_node_get_object (input), NULL, inp_test_result_cb,
+                                      &result);
+  prediction = inp_client_create_finish (client, inp_test_wait_result (&result, 10000), &error);
+  g_assert_no_error (error);
+  id = inp_prediction_get_id (prediction);
 
   run_cli_env (&get, INP_TEST_TOKEN, base, "get", id, NULL);
   g_assert_cmpint (get.status, ==, 0);
@@ -415,7 +400,6 @@ test_get_and_cancel (void)
   g_assert_cmpint (unknown.status, ==, 3);
 
   inp_test_assert_token_kept (sandbox);
-  g_clear_object (&created.prediction);
   inp_sandbox_stop (sandbox);
 }
 

@@ -19,14 +19,6 @@ typedef struct
   char       *dir;
 } Fixture;
 
-typedef struct
-{
-  gboolean  done;
-  gpointer  value;
-  gboolean  ok;
-  GError   *error;
-} Result;
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -51,24 +43,6 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-static void
-prediction_cb (GObject      *source,
-               GAsyncResult *async_result,
-               gpointer      user_data)
-{
-  Result *result = user_data;
-  InpClient *client = INP_CLIENT (source);
-  gpointer tag = g_task_get_source_tag (G_TASK (async_result));
-
-  if (tag == inp_client_get_prediction_async)
-    result->value = inp_client_get_prediction_finish (client, async_result, &result->error);
-  else if (tag == inp_client_cancel_prediction_async)
-    result->value = inp_client_cancel_prediction_finish (client, async_result, &result->error);
-  else
-    result->value = inp_client_create_finish (client, async_result, &result->error);
-  result->done = TRUE;
-}
-
 static InpPrediction *
 create_sync (InpClient   *client,
              const char  *model_or_version,
@@ -77,20 +51,17 @@ create_sync (InpClient   *client,
              GError     **error)
 {
   g_autoptr(JsonNode) input = json_from_string (json_input, NULL);
-  Result result = { 0, };
+  g_autoptr(GAsyncResult) result = NULL;
 
   g_assert_nonnull (input);
   if (by_model)
     inp_client_create_by_model_async (client, model_or_version, json_node_get_object (input),
-                                      NULL, prediction_cb, &result);
+                                      NULL, inp_test_result_cb, &result);
   else
     inp_client_create_by_version_async (client, model_or_version, json_node_get_object (input),
-                                        NULL, prediction_cb, &result);
-  inp_test_wait_for (&result.done, 30000);
+                                        NULL, inp_test_result_cb, &result);
 
-  if (result.error != NULL)
-    g_propagate_error (error, result.error);
-  return result.value;
+  return inp_client_create_finish (client, inp_test_wait_result (&result, 30000), error);
 }
 
 static InpPrediction *
@@ -98,25 +69,10 @@ get_sync (InpClient   *client,
           const char  *id,
           GError     **error)
 {
-  Result result = { 0, };
+  g_autoptr(GAsyncResult) result = NULL;
 
-  inp_client_get_prediction_async (client, id, NULL, prediction_cb, &result);
-  inp_test_wait_for (&result.done, 30000);
-
-  if (result.error != NULL)
-    g_propagate_error (error, result.error);
-  return result.value;
-}
-
-static void
-follow_cb (GObject      *source,
-           GAsyncResult *async_result,
-           gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->ok = inp_client_follow_finish (INP_CLIENT (source), async_result, &result->error);
-  result->done = TRUE;
+  inp_client_get_prediction_async (client, id, NULL, inp_test_result_cb, &result);
+  return inp_client_get_prediction_finish (client, inp_test_wait_result (&result, 30000), error);
 }
 
 static gboolean
@@ -124,26 +80,10 @@ follow_sync (InpClient      *client,
              InpPrediction  *prediction,
              GError        **error)
 {
-  Result result = { 0, };
+  g_autoptr(GAsyncResult) result = NULL;
 
-  inp_client_follow_async (client, prediction, NULL, follow_cb, &result);
-  inp_test_wait_for (&result.done, 30000);
-
-  if (result.error != NULL)
-    g_propagate_error (error, result.error);
-  return result.ok;
-}
-
-static void
-download_cb (GObject      *source,
-             GAsyncResult *async_result,
-             gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->value = inp_client_download_outputs_finish (INP_CLIENT (source), async_result,
-                                                      &result->error);
-  result->done = TRUE;
+  inp_client_follow_async (client, prediction, NULL, inp_test_result_cb, &result);
+  return inp_client_follow_finish (client, inp_test_wait_result (&result, 30000), error);
 }
 
 static GPtrArray *
@@ -152,40 +92,10 @@ download_sync (InpClient      *client,
                const char     *dir,
                GError        **error)
 {
-  Result result = { 0, };
+  g_autoptr(GAsyncResult) result = NULL;
 
-  inp_client_download_outputs_async (client, prediction, dir, NULL, download_cb, &result);
-  inp_test_wait_for (&result.done, 30000);
-
-  if (result.error != NULL)
-    g_propagate_error (error, result.error);
-  return result.value;
-}
-
-static void
-object_cb (GObject      *source,
-           GAsyncResult *async_result,
-           gpointer      user_data)
-{
-  Result *result = user_data;
-
-  if (g_task_get_source_tag (G_TASK (async_result)) == inp_client_get_model_async)
-    result->value = inp_client_get_model_finish (INP_CLIENT (source), async_result, &result->error);
-  else
-    result->value = inp_client_get_account_finish (INP_CLIENT (source), async_result,
-                                                   &result->error);
-  result->done = TRUE;
-}
-
-static void
-upload_cb (GObject      *source,
-           GAsyncResult *async_result,
-           gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->value = inp_client_upload_finish (INP_CLIENT (source), async_result, &result->error);
-  result->done = TRUE;
+  inp_client_download_outputs_async (client, prediction, dir, NULL, inp_test_result_cb, &result);
+  return inp_client_download_outputs_finish (client, inp_test_wait_result (&result, 30000), error);
 }
 
 static char *
@@ -193,14 +103,32 @@ upload_sync (InpClient  *client,
              GBytes     *bytes,
              GError    **error)
 {
-  Result result = { 0, };
+  g_autoptr(GAsyncResult) result = NULL;
 
-  inp_client_upload_async (client, bytes, "image/png", "photo.png", NULL, upload_cb, &result);
-  inp_test_wait_for (&result.done, 30000);
+  inp_client_upload_async (client, bytes, "image/png", "photo.png", NULL, inp_test_result_cb,
+                           &result);
+  return inp_client_upload_finish (client, inp_test_wait_result (&result, 30000), error);
+}
 
-  if (result.error != NULL)
-    g_propagate_error (error, result.error);
-  return result.value;
+static JsonObject *
+get_model_sync (InpClient   *client,
+                const char  *model,
+                GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  inp_client_get_model_async (client, model, NULL, inp_test_result_cb, &result);
+  return inp_client_get_model_finish (client, inp_test_wait_result (&result, 10000), error);
+}
+
+static JsonObject *
+get_account_sync (InpClient  *client,
+                  GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  inp_client_get_account_async (client, NULL, inp_test_result_cb, &result);
+  return inp_client_get_account_finish (client, inp_test_wait_result (&result, 10000), error);
 }
 
 static void
@@ -793,20 +721,13 @@ test_model_and_account (Fixture       *fixture,
   g_autoptr(JsonObject) model = NULL;
   g_autoptr(JsonObject) account = NULL;
   g_autoptr(GError) error = NULL;
-  Result result = { 0, };
 
-  inp_client_get_model_async (fixture->client, "stability-ai/sdxl", NULL, object_cb, &result);
-  inp_test_wait_for (&result.done, 10000);
-  g_assert_no_error (result.error);
-  model = result.value;
+  model = get_model_sync (fixture->client, "stability-ai/sdxl", &error);
+  g_assert_no_error (error);
   g_assert_true (json_object_has_member (model, "latest_version"));
 
-  result.done = FALSE;
-  result.value = NULL;
-  inp_client_get_account_async (fixture->client, NULL, object_cb, &result);
-  inp_test_wait_for (&result.done, 10000);
-  g_assert_no_error (result.error);
-  account = result.value;
+  account = get_account_sync (fixture->client, &error);
+  g_assert_no_error (error);
   g_assert_nonnull (json_object_get_string_member (account, "username"));
   g_assert_cmpint (inp_endpoint_get_route_state (endpoint, INP_ROUTE_ACCOUNT), ==,
                    INP_ROUTE_STATE_PRESENT);
@@ -816,21 +737,16 @@ test_model_and_account (Fixture       *fixture,
   inp_sandbox_set_routes (fixture->sandbox, INP_SANDBOX_ROUTE_FILES);
   for (guint i = 0; i < 2; i++)
     {
-      result.done = FALSE;
-      inp_client_get_account_async (fixture->client, NULL, object_cb, &result);
-      inp_test_wait_for (&result.done, 10000);
-      g_assert_error (result.error, INP_ERROR, INP_ERROR_NOT_FOUND);
-      g_clear_error (&result.error);
+      g_assert_null (get_account_sync (fixture->client, &error));
+      g_assert_error (error, INP_ERROR, INP_ERROR_NOT_FOUND);
+      g_clear_error (&error);
     }
   g_assert_cmpint (inp_endpoint_get_route_state (endpoint, INP_ROUTE_ACCOUNT), ==,
                    INP_ROUTE_STATE_ABSENT);
   g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_ACCOUNT), ==, 2);
 
-  result.done = FALSE;
-  inp_client_get_model_async (fixture->client, "stability-ai/sdxl", NULL, object_cb, &result);
-  inp_test_wait_for (&result.done, 10000);
-  g_assert_error (result.error, INP_ERROR, INP_ERROR_NOT_FOUND);
-  g_clear_error (&result.error);
+  g_assert_null (get_model_sync (fixture->client, "stability-ai/sdxl", &error));
+  g_assert_error (error, INP_ERROR, INP_ERROR_NOT_FOUND);
   g_assert_cmpint (inp_endpoint_get_route_state (endpoint, INP_ROUTE_MODELS), ==,
                    INP_ROUTE_STATE_ABSENT);
 }
@@ -873,41 +789,62 @@ test_validation_before_sending (Fixture       *fixture,
   g_assert_cmpuint (requests->len, ==, 0);
 }
 
-static void
-job_state_cb (InpJob     *job,
-              GParamSpec *pspec,
-              gpointer    user_data)
+typedef struct
 {
-  GCancellable *cancellable = user_data;
+  GCancellable *cancellable;
+  InpJobState   state;
+} CancelAt;
 
-  if (inp_job_get_state (job) == INP_JOB_STATE_RUNNING)
-    g_cancellable_cancel (cancellable);
+static void
+cancel_at_state_cb (InpJob     *job,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  CancelAt *cancel_at = user_data;
+
+  if (inp_job_get_state (job) == cancel_at->state)
+    g_cancellable_cancel (cancel_at->cancellable);
+}
+
+/* Runs a slow SDXL job and cancels it when it reaches @state; the job ends cancelled, and so
+ * does its prediction on the service. */
+static InpJob *
+run_and_cancel (Fixture     *fixture,
+                guint        wait_seconds,
+                InpJobState  state)
+{
+  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), "stability-ai/sdxl");
+  g_autoptr(JsonObject) values = json_object_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  CancelAt cancel_at = { cancellable, state };
+  InpJob *job;
+
+  inp_sandbox_set_model_time (fixture->sandbox, 20000);
+  inp_client_set_wait_seconds (fixture->client, wait_seconds);
+  json_object_set_string_member (values, "prompt", "a slow fox");
+  job = inp_job_new (fixture->client, model, values, fixture->dir);
+  g_signal_connect (job, "notify::state", G_CALLBACK (cancel_at_state_cb), &cancel_at);
+
+  g_assert_null (inp_test_run_job (job, cancellable, &error));
+  g_signal_handlers_disconnect_by_func (job, cancel_at_state_cb, &cancel_at);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_CANCELLED);
+  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CREATE), ==, 1);
+  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CANCEL), ==, 1);
+  g_assert_cmpint (inp_prediction_get_status (inp_job_get_prediction (job)), ==,
+                   INP_PREDICTION_STATUS_CANCELED);
+
+  return job;
 }
 
 static void
 test_cancel (Fixture       *fixture,
              gconstpointer  data)
 {
-  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), "stability-ai/sdxl");
-  g_autoptr(JsonObject) values = json_object_new ();
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(InpJob) job = NULL;
+  g_autoptr(InpJob) job = run_and_cancel (fixture, 0, INP_JOB_STATE_RUNNING);
   g_autoptr(InpPrediction) later = NULL;
   g_autoptr(GError) error = NULL;
-
-  inp_sandbox_set_model_time (fixture->sandbox, 20000);
-  inp_client_set_wait_seconds (fixture->client, 0);
-  json_object_set_string_member (values, "prompt", "a slow fox");
-  job = inp_job_new (fixture->client, model, values, fixture->dir);
-  g_signal_connect (job, "notify::state", G_CALLBACK (job_state_cb), cancellable);
-
-  g_assert_null (inp_test_run_job (job, cancellable, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_CANCELLED);
-  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CANCEL), ==, 1);
-  g_assert_cmpint (inp_prediction_get_status (inp_job_get_prediction (job)), ==,
-                   INP_PREDICTION_STATUS_CANCELED);
-  g_clear_error (&error);
 
   later = get_sync (fixture->client, inp_prediction_get_id (inp_job_get_prediction (job)), &error);
   g_assert_no_error (error);
@@ -915,39 +852,11 @@ test_cancel (Fixture       *fixture,
 }
 
 static void
-cancel_when_creating_cb (InpJob     *job,
-                         GParamSpec *pspec,
-                         gpointer    user_data)
-{
-  GCancellable *cancellable = user_data;
-
-  if (inp_job_get_state (job) == INP_JOB_STATE_CREATING)
-    g_cancellable_cancel (cancellable);
-}
-
-static void
 test_cancel_during_create (Fixture       *fixture,
                            gconstpointer  data)
 {
-  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), "stability-ai/sdxl");
-  g_autoptr(JsonObject) values = json_object_new ();
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(InpJob) job = NULL;
-  g_autoptr(GError) error = NULL;
-
   /* The create is held by Prefer: wait; the cancel waits for its id, then cancels there. */
-  inp_sandbox_set_model_time (fixture->sandbox, 20000);
-  inp_client_set_wait_seconds (fixture->client, 1);
-  json_object_set_string_member (values, "prompt", "a slow fox");
-  job = inp_job_new (fixture->client, model, values, fixture->dir);
-  g_signal_connect (job, "notify::state", G_CALLBACK (cancel_when_creating_cb), cancellable);
-
-  g_assert_null (inp_test_run_job (job, cancellable, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CREATE), ==, 1);
-  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CANCEL), ==, 1);
-  g_assert_cmpint (inp_prediction_get_status (inp_job_get_prediction (job)), ==,
-                   INP_PREDICTION_STATUS_CANCELED);
+  g_autoptr(InpJob) job = run_and_cancel (fixture, 1, INP_JOB_STATE_CREATING);
 }
 
 static void

@@ -5,13 +5,23 @@
 
 #include "config.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+/* libsecret 0.20's file backend overwrites the etag of its previous write without freeing it
+ * (on_replace_contents in secret-file-collection.c). Only writes are exempted, only here. */
+#define KEYRING_WRITE_BEGIN() __lsan_disable ()
+#define KEYRING_WRITE_END() __lsan_enable ()
+#else
+#define KEYRING_WRITE_BEGIN()
+#define KEYRING_WRITE_END()
+#endif
+
 #include "inp-error.h"
 #include "inp-test-utils.h"
 #include "inp-token.h"
 
 typedef struct
 {
-  gboolean  done;
   char     *token;
   gboolean  ok;
   GError   *error;
@@ -22,50 +32,19 @@ result_clear (Result *result)
 {
   g_clear_pointer (&result->token, g_free);
   g_clear_error (&result->error);
-  result->done = FALSE;
   result->ok = FALSE;
-}
-
-static void
-lookup_cb (GObject      *source,
-           GAsyncResult *async_result,
-           gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->token = inp_token_lookup_finish (async_result, &result->error);
-  result->done = TRUE;
-}
-
-static void
-store_cb (GObject      *source,
-          GAsyncResult *async_result,
-          gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->ok = inp_token_store_finish (async_result, &result->error);
-  result->done = TRUE;
-}
-
-static void
-clear_cb (GObject      *source,
-          GAsyncResult *async_result,
-          gpointer      user_data)
-{
-  Result *result = user_data;
-
-  result->ok = inp_token_clear_finish (async_result, &result->error);
-  result->done = TRUE;
 }
 
 static void
 lookup (InpEndpoint *endpoint,
         Result      *result)
 {
+  g_autoptr(GAsyncResult) async_result = NULL;
+
   result_clear (result);
-  inp_token_lookup_async (endpoint, NULL, lookup_cb, result);
-  inp_test_wait_for (&result->done, 10000);
+  inp_token_lookup_async (endpoint, NULL, inp_test_result_cb, &async_result);
+  result->token = inp_token_lookup_finish (inp_test_wait_result (&async_result, 10000),
+                                           &result->error);
 }
 
 static void
@@ -73,18 +52,28 @@ store (InpEndpoint *endpoint,
        const char  *token,
        Result      *result)
 {
+  g_autoptr(GAsyncResult) async_result = NULL;
+
   result_clear (result);
-  inp_token_store_async (endpoint, token, NULL, store_cb, result);
-  inp_test_wait_for (&result->done, 10000);
+  KEYRING_WRITE_BEGIN ();
+  inp_token_store_async (endpoint, token, NULL, inp_test_result_cb, &async_result);
+  inp_test_wait_result (&async_result, 10000);
+  KEYRING_WRITE_END ();
+  result->ok = inp_token_store_finish (async_result, &result->error);
 }
 
 static void
 clear (InpEndpoint *endpoint,
        Result      *result)
 {
+  g_autoptr(GAsyncResult) async_result = NULL;
+
   result_clear (result);
-  inp_token_clear_async (endpoint, NULL, clear_cb, result);
-  inp_test_wait_for (&result->done, 10000);
+  KEYRING_WRITE_BEGIN ();
+  inp_token_clear_async (endpoint, NULL, inp_test_result_cb, &async_result);
+  inp_test_wait_result (&async_result, 10000);
+  KEYRING_WRITE_END ();
+  result->ok = inp_token_clear_finish (async_result, &result->error);
 }
 
 static void

@@ -801,6 +801,26 @@ prediction_call_cb (GObject      *source,
     g_task_return_pointer (task, prediction, g_object_unref);
 }
 
+/* One API call whose answer is a prediction, finished with g_task_propagate_pointer(). */
+static void
+prediction_call_async (InpClient           *self,
+                       const char          *method,
+                       const char          *url,
+                       JsonNode            *body,
+                       const char          *prefer,
+                       RetryPolicy          policy,
+                       gpointer             source_tag,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  api_call_async (self, method, url, body, prefer, policy, -1, source_tag, cancellable,
+                  prediction_call_cb, g_steal_pointer (&task));
+}
+
 /* ─── Public API ──────────────────────────────────────────────────────────────────────────────── */
 
 /**
@@ -925,21 +945,17 @@ static void
 create_async (InpClient           *self,
               const char          *url,
               JsonNode            *body,
-              gpointer             source_tag,
               GCancellable        *cancellable,
               GAsyncReadyCallback  callback,
               gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *prefer = NULL;
-
-  g_task_set_source_tag (task, source_tag);
 
   if (self->wait_seconds > 0)
     prefer = g_strdup_printf ("wait=%u", self->wait_seconds);
 
-  api_call_async (self, "POST", url, body, prefer, RETRY_CREATE, -1, create_async, cancellable,
-                  prediction_call_cb, g_steal_pointer (&task));
+  prediction_call_async (self, "POST", url, body, prefer, RETRY_CREATE, create_async, cancellable,
+                         callback, user_data);
 }
 
 static gboolean
@@ -1035,7 +1051,7 @@ inp_client_create_by_version_async (InpClient           *self,
 
   body = build_body (hash, input);
   url = inp_endpoint_build_url (self->endpoint, "predictions", NULL);
-  create_async (self, url, body, create_async, cancellable, callback, user_data);
+  create_async (self, url, body, cancellable, callback, user_data);
 }
 
 /**
@@ -1069,7 +1085,7 @@ inp_client_create_by_model_async (InpClient           *self,
 
   body = build_body (NULL, input);
   url = inp_endpoint_build_url (self->endpoint, "models", owner, name, "predictions", NULL);
-  create_async (self, url, body, create_async, cancellable, callback, user_data);
+  create_async (self, url, body, cancellable, callback, user_data);
 }
 
 /**
@@ -1103,19 +1119,14 @@ inp_client_get_prediction_async (InpClient           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autofree char *url = NULL;
 
   g_return_if_fail (INP_IS_CLIENT (self));
   g_return_if_fail (id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, inp_client_get_prediction_async);
-
   url = inp_endpoint_build_url (self->endpoint, "predictions", id, NULL);
-  api_call_async (self, "GET", url, NULL, NULL, RETRY_IDEMPOTENT, -1,
-                  inp_client_get_prediction_async, cancellable,
-                  prediction_call_cb, g_steal_pointer (&task));
+  prediction_call_async (self, "GET", url, NULL, NULL, RETRY_IDEMPOTENT,
+                         inp_client_get_prediction_async, cancellable, callback, user_data);
 }
 
 InpPrediction *
@@ -1143,19 +1154,14 @@ inp_client_cancel_prediction_async (InpClient           *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autofree char *url = NULL;
 
   g_return_if_fail (INP_IS_CLIENT (self));
   g_return_if_fail (id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, inp_client_cancel_prediction_async);
-
   url = inp_endpoint_build_url (self->endpoint, "predictions", id, "cancel", NULL);
-  api_call_async (self, "POST", url, NULL, NULL, RETRY_IDEMPOTENT, -1,
-                  inp_client_cancel_prediction_async, cancellable,
-                  prediction_call_cb, g_steal_pointer (&task));
+  prediction_call_async (self, "POST", url, NULL, NULL, RETRY_IDEMPOTENT,
+                         inp_client_cancel_prediction_async, cancellable, callback, user_data);
 }
 
 InpPrediction *
