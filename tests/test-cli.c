@@ -274,6 +274,7 @@ test_service_errors (void)
   g_auto(Run) refused = { 0, };
   g_auto(Run) insecure = { 0, };
   g_auto(Run) server = { 0, };
+  g_auto(Run) elsewhere = { 0, };
 
   run_cli_env (&wrong, "r8_wrong", base, "run", "stability-ai/sdxl", "prompt=a fox", NULL);
   g_assert_cmpint (wrong.status, ==, 3);
@@ -295,6 +296,13 @@ test_service_errors (void)
   inp_sandbox_add_fault (sandbox, INP_SANDBOX_ON_CREATE, INP_SANDBOX_FAULT_SERVER_ERROR, 500, 1);
   run_cli_env (&server, INP_TEST_TOKEN, base, "run", "stability-ai/sdxl", "prompt=a fox", NULL);
   g_assert_cmpint (server.status, ==, 3);
+
+  /* A model outside the catalogue is looked up on the service, which does not know it. */
+  run_cli_env (&elsewhere, INP_TEST_TOKEN, base, "run",
+               "someone/unknown:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+               "prompt=a fox", NULL);
+  g_assert_cmpint (elsewhere.status, ==, 3);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_MODEL), ==, 1);
 
   inp_test_assert_token_kept (sandbox);
   inp_sandbox_stop (sandbox);
