@@ -777,6 +777,15 @@ test_failures (Fixture       *fixture,
   g_clear_pointer (&response, response_free);
   g_clear_pointer (&answer, json_object_unref);
 
+  json_object_set_string_member (nsfw, "prompt", "sandbox:fail");
+  response = create (fixture, "stability-ai/stable-diffusion", nsfw, "wait=5");
+  answer = body_object (response);
+  g_assert_cmpstr (json_object_get_string_member (answer, "status"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (answer, "error"), ==,
+                   "E1001: The model ran out of memory.");
+  g_clear_pointer (&response, response_free);
+  g_clear_pointer (&answer, json_object_unref);
+
   json_object_set_string_member (mismatched, "prompt", "a cat");
   set_png_member (mismatched, "image", image);
   set_png_member (mismatched, "mask", small_mask);
@@ -1353,6 +1362,53 @@ test_decoy_and_origins (Fixture       *fixture,
   g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_GET), ==, 0);
 }
 
+static void
+held_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GError **error = user_data;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, error);
+
+  if (*error == NULL)
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "answered");
+}
+
+/* Stopping with a create held by `Prefer: wait` closes it instead of hanging. */
+static void
+test_stop_while_held (void)
+{
+  static const char request[] =
+    "{\"version\": \"ac732df83cea7fff18b8472768c88ad041fa750ff7682a21affe81863cbe77e4\","
+    " \"input\": {\"width\": 64, \"height\": 64}}";
+  Fixture fixture = { NULL, NULL };
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = g_bytes_new_static (request, strlen (request));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  fixture_start (&fixture, "/v1");
+  inp_sandbox_set_model_time (fixture.sandbox, 60000);
+  url = api_url (&fixture, "/predictions");
+  msg = soup_message_new ("POST", url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                "Bearer " TOKEN);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Prefer", "wait=60");
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_session_send_and_read_async (fixture.session, msg, G_PRIORITY_DEFAULT, NULL, held_cb, &error);
+
+  while (inp_sandbox_count_requests (fixture.sandbox, INP_SANDBOX_ON_CREATE) == 0)
+    g_main_context_iteration (NULL, FALSE);
+
+  inp_sandbox_stop (fixture.sandbox);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_FAILED)
+                  && g_str_equal (error->message, "answered"));
+
+  fixture_teardown (&fixture, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1376,6 +1432,7 @@ main (int   argc,
   g_test_add ("/core/sandbox/faults", Fixture, NULL, fixture_setup, test_faults, fixture_teardown);
   g_test_add ("/core/sandbox/prediction-faults", Fixture, NULL, fixture_setup, test_prediction_faults, fixture_teardown);
   g_test_add ("/core/sandbox/expire", Fixture, NULL, fixture_setup, test_expire, fixture_teardown);
+  g_test_add_func ("/core/sandbox/stop-while-held", test_stop_while_held);
   g_test_add ("/core/sandbox/decoy-and-origins", Fixture, NULL, fixture_setup, test_decoy_and_origins, fixture_teardown);
 
   return g_test_run ();

@@ -708,11 +708,18 @@ inp_size_rules_fit (const InpSizeRules *rules,
     *fitted_height = fit_side (height * scale, multiple, max_side);
 }
 
-static GdkPixbuf *
-scale_to (GdkPixbuf *pixbuf,
-          int        width,
-          int        height)
+/**
+ * inp_image_scale:
+ *
+ * Returns: (transfer full): @pixbuf at @width × @height, bilinear; @pixbuf itself if it fits.
+ */
+GdkPixbuf *
+inp_image_scale (GdkPixbuf *pixbuf,
+                 int        width,
+                 int        height)
 {
+  g_return_val_if_fail (GDK_IS_PIXBUF (pixbuf), NULL);
+
   if (gdk_pixbuf_get_width (pixbuf) == width && gdk_pixbuf_get_height (pixbuf) == height)
     return g_object_ref (pixbuf);
   return gdk_pixbuf_scale_simple (pixbuf, width, height, GDK_INTERP_BILINEAR);
@@ -749,7 +756,7 @@ inp_image_fit (const InpSizeRules  *rules,
   inp_size_rules_fit (rules, gdk_pixbuf_get_width (image), gdk_pixbuf_get_height (image),
                       &width, &height);
 
-  *image_out = scale_to (image, width, height);
+  *image_out = inp_image_scale (image, width, height);
   if (mask_out != NULL)
     {
       g_autoptr(GdkPixbuf) scaled = NULL;
@@ -757,7 +764,7 @@ inp_image_fit (const InpSizeRules  *rules,
       *mask_out = NULL;
       if (mask != NULL)
         {
-          scaled = scale_to (mask, width, height);
+          scaled = inp_image_scale (mask, width, height);
           *mask_out = inp_image_binarize_mask (scaled);
         }
     }

@@ -42,6 +42,9 @@ GBytes            *inp_image_encode                (GdkPixbuf           *pixbuf,
                                                     int                  quality,
                                                     GError             **error);
 const char        *inp_image_format_to_mime        (const char          *format);
+GdkPixbuf         *inp_image_scale                 (GdkPixbuf           *pixbuf,
+                                                    int                  width,
+                                                    int                  height);
 GBytes            *inp_image_encode_gif            (GPtrArray           *frames,
                                                     guint                delay_cs);
 

@@ -11,6 +11,7 @@
 
 #include "inp-error.h"
 #include "inp-input-schema.h"
+#include "inp-json.h"
 
 struct _InpInputField
 {
@@ -383,7 +384,7 @@ parse_field (const char  *name,
   g_autoptr(InpInputField) field = g_new0 (InpInputField, 1);
   JsonObject *property;
   JsonObject *type_object;
-  JsonArray *enum_values;
+  JsonNode *enum_node;
   JsonNode *member;
   const char *text;
   double number;
@@ -406,11 +407,16 @@ parse_field (const char  *name,
   if (type_object == NULL)
     return NULL;
 
-  enum_values = get_array_member (property, "enum");
-  if (enum_values == NULL)
-    enum_values = get_array_member (type_object, "enum");
-  if (enum_values != NULL)
-    field->enum_values = json_array_ref (enum_values);
+  /* Copied whole, so that the schema shares nothing with the document it came from. */
+  enum_node = json_object_get_member (property, "enum");
+  if (enum_node == NULL || !JSON_NODE_HOLDS_ARRAY (enum_node))
+    enum_node = json_object_get_member (type_object, "enum");
+  if (enum_node != NULL && JSON_NODE_HOLDS_ARRAY (enum_node))
+    {
+      g_autoptr(JsonNode) copy = inp_json_node_deep_copy (enum_node);
+
+      field->enum_values = json_array_ref (json_node_get_array (copy));
+    }
 
   if (!parse_type (field, type_object, property, error))
     return NULL;
@@ -423,7 +429,7 @@ parse_field (const char  *name,
 
   member = json_object_get_member (property, "default");
   if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
-    field->default_value = json_node_copy (member);
+    field->default_value = inp_json_node_deep_copy (member);
 
   if (get_number_member (property, "minimum", &number)
       || get_number_member (type_object, "minimum", &number))
@@ -631,12 +637,10 @@ format_enum (JsonArray *values)
 
           g_string_append (text, number);
         }
+      else if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        g_string_append (text, json_node_get_boolean (node) ? "true" : "false");
       else
-        {
-          g_autofree char *json = json_to_string (node, FALSE);
-
-          g_string_append (text, json);
-        }
+        g_string_append (text, "null");
     }
 
   return g_string_free (text, FALSE);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "inp-error.h"
+#include "inp-json.h"
 #include "inp-model.h"
 
 struct _InpModel
@@ -273,9 +274,10 @@ inp_model_new_from_json (JsonObject  *object,
       g_set_error (error, INP_ERROR, INP_ERROR_PROTOCOL, _("Model %s has no input schema"), self->id);
       return NULL;
     }
-  self->input_json = json_object_ref (input);
+  /* Copies, so that the model shares no JSON with its source, which may live in another thread. */
+  self->input_json = inp_json_object_deep_copy (input);
   if (get_object (object, "components") != NULL)
-    self->components_json = json_object_ref (get_object (object, "components"));
+    self->components_json = inp_json_object_deep_copy (get_object (object, "components"));
   self->schema = inp_input_schema_new_from_input (self->input_json, self->components_json, error);
   if (self->schema == NULL)
     return NULL;
@@ -407,8 +409,8 @@ inp_model_new_from_api (JsonObject  *model_object,
   if (self->schema == NULL)
     return NULL;
   schemas = get_object (get_object (openapi, "components"), "schemas");
-  self->input_json = json_object_ref (get_object (schemas, "Input"));
-  self->components_json = json_object_ref (schemas);
+  self->input_json = inp_json_object_deep_copy (get_object (schemas, "Input"));
+  self->components_json = inp_json_object_deep_copy (schemas);
 
   version = get_string (latest_version, "id");
   official = json_object_get_member (model_object, "is_official");
@@ -666,17 +668,13 @@ inp_model_dup_openapi_schema (InpModel *self)
     {
       g_autoptr(GList) names = json_object_get_members (self->components_json);
 
+      /* Deep copies: the caller may change them, and other threads read the originals. */
       for (const GList *l = names; l != NULL; l = l->next)
         json_object_set_member (schemas, l->data,
-                                json_node_copy (json_object_get_member (self->components_json,
-                                                                        l->data)));
+                                inp_json_node_deep_copy (json_object_get_member (self->components_json,
+                                                                                 l->data)));
     }
-  {
-    g_autoptr(JsonNode) input = json_node_init_object (json_node_alloc (), self->input_json);
-
-    /* A deep copy: the caller may change it, and another thread may read the original. */
-    json_object_set_member (schemas, "Input", json_node_copy (input));
-  }
+  json_object_set_object_member (schemas, "Input", inp_json_object_deep_copy (self->input_json));
 
   json_object_set_string_member (output, "title", "Output");
   if (self->output_is_array)

@@ -90,9 +90,14 @@ input_string (InpModel   *model,
   return fallback;
 }
 
-static gboolean
-input_mentions (JsonObject *input,
-                const char *trigger)
+/**
+ * inp_sandbox_input_mentions:
+ *
+ * Returns: whether a string input other than a data URI contains @trigger ("sandbox:nsfw").
+ */
+gboolean
+inp_sandbox_input_mentions (JsonObject *input,
+                            const char *trigger)
 {
   g_autoptr(GList) names = json_object_get_members (input);
 
@@ -192,16 +197,6 @@ render (int     width,
   return pixbuf;
 }
 
-static GdkPixbuf *
-scale_to (GdkPixbuf *pixbuf,
-          int        width,
-          int        height)
-{
-  if (gdk_pixbuf_get_width (pixbuf) == width && gdk_pixbuf_get_height (pixbuf) == height)
-    return g_object_ref (pixbuf);
-  return gdk_pixbuf_scale_simple (pixbuf, width, height, GDK_INTERP_BILINEAR);
-}
-
 /* Masked pixels take the drawn picture; every other pixel keeps the input's exact value. */
 static GdkPixbuf *
 inpaint (GdkPixbuf *image,
@@ -244,7 +239,7 @@ restyle (GdkPixbuf *image,
 {
   int width = gdk_pixbuf_get_width (drawn);
   int height = gdk_pixbuf_get_height (drawn);
-  g_autoptr(GdkPixbuf) scaled = scale_to (image, width, height);
+  g_autoptr(GdkPixbuf) scaled = inp_image_scale (image, width, height);
   GdkPixbuf *result = gdk_pixbuf_copy (drawn);
   guint weight = (guint) (CLAMP (strength, 0.0, 1.0) * 256);
 
@@ -474,12 +469,12 @@ inp_sandbox_run_model (InpModel    *model,
 
   *failure = NULL;
 
-  if (input_mentions (input, "sandbox:nsfw"))
+  if (inp_sandbox_input_mentions (input, "sandbox:nsfw"))
     {
       *failure = g_strdup (NSFW_MESSAGE);
       return NULL;
     }
-  if (input_mentions (input, "sandbox:fail"))
+  if (inp_sandbox_input_mentions (input, "sandbox:fail"))
     {
       *failure = g_strdup (OOM_MESSAGE);
       return NULL;
@@ -563,8 +558,8 @@ inp_sandbox_run_model (InpModel    *model,
         }
       else if (image != NULL && mask != NULL)
         {
-          g_autoptr(GdkPixbuf) base = scale_to (image, width, height);
-          g_autoptr(GdkPixbuf) scaled_mask = scale_to (mask, width, height);
+          g_autoptr(GdkPixbuf) base = inp_image_scale (image, width, height);
+          g_autoptr(GdkPixbuf) scaled_mask = inp_image_scale (mask, width, height);
 
           picture = inpaint (base, scaled_mask, drawn);
         }

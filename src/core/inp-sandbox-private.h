@@ -21,6 +21,8 @@ typedef struct
 
 void       inp_sandbox_output_free   (InpSandboxOutput  *output);
 
+gboolean   inp_sandbox_input_mentions (JsonObject       *input,
+                                       const char       *trigger);
 guint      inp_sandbox_count_steps   (InpModel          *model,
                                       JsonObject        *input);
 GPtrArray *inp_sandbox_run_model     (InpModel          *model,

@@ -11,6 +11,7 @@
 #include "inp-catalog.h"
 #include "inp-error.h"
 #include "inp-image.h"
+#include "inp-json.h"
 #include "inp-sandbox.h"
 #include "inp-sandbox-private.h"
 
@@ -1087,24 +1088,6 @@ resolve_file (InpSandbox  *self,
   return NULL;
 }
 
-static gboolean
-mentions (JsonObject *input,
-          const char *trigger)
-{
-  g_autoptr(GList) names = json_object_get_members (input);
-
-  for (const GList *l = names; l != NULL; l = l->next)
-    {
-      JsonNode *node = json_object_get_member (input, l->data);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-          && !g_str_has_prefix (json_node_get_string (node), "data:")
-          && strstr (json_node_get_string (node), trigger) != NULL)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* "wait" is 60 s; "wait=N" is N s for N in 1..60; anything else is no preference. */
 static guint
 parse_prefer (const char *header)
@@ -1259,7 +1242,7 @@ handle_create (InpSandbox        *self,
         g_hash_table_insert (files, g_strdup (name), bytes);
     }
 
-  model_time = self->model_time_ms * (mentions (input, "sandbox:slow") ? 10 : 1);
+  model_time = self->model_time_ms * (inp_sandbox_input_mentions (input, "sandbox:slow") ? 10 : 1);
 
   prediction = g_new0 (Prediction, 1);
   prediction->sandbox = self;
@@ -1286,7 +1269,8 @@ handle_create (InpSandbox        *self,
     {
       run = g_new0 (RunData, 1);
       run->model = g_object_ref (model);
-      run->input = json_object_ref (input);
+      /* The worker gets its own copy: json-glib's reference counts are not thread-safe. */
+      run->input = inp_json_object_deep_copy (input);
       run->files = g_hash_table_ref (files);
       run->id = g_strdup (prediction->id);
       self->pending_runs++;
