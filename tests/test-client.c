@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
+#include <libsoup/soup.h>
 
 #include "inp-catalog.h"
 #include "inp-error.h"
@@ -405,20 +406,93 @@ test_create_never_repeated (Fixture       *fixture,
     }
 }
 
+static GLogWriterOutput
+collect_log_cb (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  GString *log = user_data;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      {
+        g_string_append_len (log, fields[i].value,
+                             fields[i].length < 0 ? (gssize) strlen (fields[i].value)
+                                                  : fields[i].length);
+        g_string_append_c (log, '\n');
+      }
+
+  if (level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
+    return g_log_writer_standard_streams (level, fields, n_fields, NULL);
+  return G_LOG_WRITER_HANDLED;
+}
+
+static guint
+count_substrings (const char *haystack,
+                  const char *needle)
+{
+  guint count = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    count++;
+
+  return count;
+}
+
 static void
 test_connection_refused (void)
 {
-  g_autoptr(InpSandbox) sandbox = inp_test_sandbox_start ("/v1");
-  g_autoptr(InpClient) client = inp_test_client_new (sandbox);
+  g_autoptr(InpSandbox) sandbox = NULL;
+  g_autoptr(InpClient) client = NULL;
   g_autoptr(InpPrediction) prediction = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GString) log = NULL;
 
-  /* Nothing listens there any more: a create that provably never left is tried again, then
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  log = g_string_new (NULL);
+  g_log_set_debug_enabled (TRUE);
+  g_log_set_writer_func (collect_log_cb, log, NULL);
+
+  /* Nothing listens there any more: a create that provably never left is tried again (the
+   * client's debug log says so, as the sandbox cannot count what never reached it), then
    * reported as a network fault. */
+  sandbox = inp_test_sandbox_start ("/v1");
+  client = inp_test_client_new (sandbox);
   inp_sandbox_stop (sandbox);
   prediction = create_sync (client, sdxl_version, FALSE, small_sd, &error);
   g_assert_null (prediction);
   g_assert_error (error, INP_ERROR, INP_ERROR_NETWORK);
+  g_assert_cmpuint (count_substrings (log->str, "retrying in"), ==, 3);
+}
+
+static void
+test_retry_after (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 30);
+  g_autofree char *http_date = soup_date_time_to_string (later, SOUP_DATE_HTTP);
+  gint64 ms;
+
+  g_assert_cmpint (inp_client_parse_retry_after ("2"), ==, 2000);
+  g_assert_cmpint (inp_client_parse_retry_after (" 0"), ==, 0);
+  g_assert_cmpint (inp_client_parse_retry_after (NULL), ==, -1);
+  g_assert_cmpint (inp_client_parse_retry_after (""), ==, -1);
+  g_assert_cmpint (inp_client_parse_retry_after ("soon"), ==, -1);
+  g_assert_cmpint (inp_client_parse_retry_after ("-3"), ==, -1);
+  g_assert_cmpint (inp_client_parse_retry_after ("99999999999"), ==, -1);
+  g_assert_cmpint (inp_client_parse_retry_after ("Wed, 21 Oct 2015 07:28:00 GMT"), ==, 0);
+
+  /* An HTTP date half a minute ahead asks for about that long. */
+  ms = inp_client_parse_retry_after (http_date);
+  g_assert_cmpint (ms, >, 25000);
+  g_assert_cmpint (ms, <=, 30000);
 }
 
 static void
@@ -874,28 +948,6 @@ test_cancel_before_start (Fixture       *fixture,
   g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CREATE), ==, 0);
 }
 
-static GLogWriterOutput
-collect_log_cb (GLogLevelFlags   level,
-                const GLogField *fields,
-                gsize            n_fields,
-                gpointer         user_data)
-{
-  GString *log = user_data;
-
-  for (gsize i = 0; i < n_fields; i++)
-    if (g_str_equal (fields[i].key, "MESSAGE"))
-      {
-        g_string_append_len (log, fields[i].value,
-                             fields[i].length < 0 ? (gssize) strlen (fields[i].value)
-                                                  : fields[i].length);
-        g_string_append_c (log, '\n');
-      }
-
-  if (level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR))
-    return g_log_writer_standard_streams (level, fields, n_fields, NULL);
-  return G_LOG_WRITER_HANDLED;
-}
-
 static void
 test_logs_redacted (Fixture       *fixture,
                     gconstpointer  data)
@@ -946,6 +998,7 @@ main (int   argc,
   ADD ("create-rate-limited", test_create_rate_limited, NULL);
   ADD ("create-never-repeated", test_create_never_repeated, NULL);
   g_test_add_func ("/core/client/connection-refused", test_connection_refused);
+  g_test_add_func ("/core/client/retry-after", test_retry_after);
   ADD ("get-retried", test_get_retried, NULL);
   ADD ("bad-answers", test_bad_answers, NULL);
   ADD ("problems", test_problems, NULL);

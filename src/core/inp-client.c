@@ -157,12 +157,16 @@ backoff_ms (Request *request)
   return (guint) (delay * jitter);
 }
 
-/* Returns the delay asked for in ms, or -1 when there is no usable Retry-After. */
-static gint64
-retry_after_ms (SoupMessage *message)
+/**
+ * inp_client_parse_retry_after:
+ * @value: (nullable): a `Retry-After` header: delay seconds or an HTTP date
+ *
+ * Returns: the delay it asks for in milliseconds (0 for a date in the past), or -1 when @value
+ *   is missing or unreadable.
+ */
+gint64
+inp_client_parse_retry_after (const char *value)
 {
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                                    "Retry-After");
   g_autoptr(GDateTime) when = NULL;
   g_autoptr(GDateTime) now = NULL;
   guint64 seconds;
@@ -186,6 +190,13 @@ retry_after_ms (SoupMessage *message)
 
   now = g_date_time_new_now_utc ();
   return MAX (0, g_date_time_difference (when, now) / 1000);
+}
+
+static gint64
+retry_after_ms (SoupMessage *message)
+{
+  return inp_client_parse_retry_after (
+    soup_message_headers_get_one (soup_message_get_response_headers (message), "Retry-After"));
 }
 
 static gboolean

@@ -37,6 +37,7 @@ void           inp_client_set_retry_policy         (InpClient            *self,
                                                     guint                 base_delay_ms);
 
 gboolean       inp_client_answer_is_final          (InpPrediction        *prediction);
+gint64         inp_client_parse_retry_after        (const char           *value);
 
 void           inp_client_create_by_version_async  (InpClient            *self,
                                                     const char           *version,
