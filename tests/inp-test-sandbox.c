@@ -95,6 +95,34 @@ inp_test_png_bytes (int      width,
 }
 
 /**
+ * inp_test_noise_png_bytes:
+ *
+ * Returns: (transfer full): a PNG of deterministic noise, which hardly compresses: the size of a
+ *   real photo's file, or more.
+ */
+GBytes *
+inp_test_noise_png_bytes (int width,
+                          int height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  g_autoptr(GError) error = NULL;
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  char *buffer = NULL;
+  gsize size = 0;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width * 3; x++)
+      pixels[y * stride + x] = g_rand_int_range (rand, 0, 256);
+
+  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error, NULL);
+  g_assert_no_error (error);
+
+  return g_bytes_new_take (buffer, size);
+}
+
+/**
  * inp_test_job_for_model:
  *
  * Returns: (transfer full): a job with a prompt for every required text input and a picture for

@@ -18,6 +18,8 @@ InpClient  *inp_test_client_new             (InpSandbox  *sandbox);
 GBytes     *inp_test_png_bytes              (int          width,
                                              int          height,
                                              gboolean     mask);
+GBytes     *inp_test_noise_png_bytes        (int          width,
+                                             int          height);
 InpJob     *inp_test_job_for_model          (InpClient   *client,
                                              InpModel    *model,
                                              const char  *output_directory);

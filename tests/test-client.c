@@ -788,6 +788,31 @@ test_relay_without_files (Fixture       *fixture,
 }
 
 static void
+test_large_inline_file (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), "cjwbw/rembg");
+  g_autoptr(GBytes) photo = inp_test_noise_png_bytes (800, 800);
+  g_autoptr(InpJob) job = inp_job_new (fixture->client, model, NULL, fixture->dir);
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) result = NULL;
+
+  /* Megabytes inline: encoded and written into the body on worker threads, and still intact. */
+  g_assert_cmpuint (g_bytes_get_size (photo), >, 1024 * 1024);
+  inp_sandbox_set_routes (fixture->sandbox, 0);
+  inp_job_set_file (job, "image", photo, "image/png");
+  paths = inp_test_run_job (job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (paths->len, ==, 1);
+
+  result = gdk_pixbuf_new_from_file (g_ptr_array_index (paths, 0), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_pixbuf_get_width (result), ==, 800);
+  g_assert_true (gdk_pixbuf_get_has_alpha (result));
+}
+
+static void
 test_model_and_account (Fixture       *fixture,
                         gconstpointer  data)
 {
@@ -1009,6 +1034,7 @@ main (int   argc,
   ADD ("download-cap", test_download_cap, NULL);
   ADD ("upload", test_upload, NULL);
   ADD ("relay-without-files", test_relay_without_files, "/replicate/v1");
+  ADD ("large-inline-file", test_large_inline_file, NULL);
   ADD ("model-and-account", test_model_and_account, NULL);
   ADD ("validation-before-sending", test_validation_before_sending, NULL);
   ADD ("cancel", test_cancel, NULL);

@@ -11,6 +11,7 @@
 #include "inp-client.h"
 #include "inp-error.h"
 #include "inp-image.h"
+#include "inp-json.h"
 #include "inp-problem.h"
 
 /* An error answer is read only far enough to show its detail. */
@@ -747,7 +748,7 @@ static void
 api_call_async (InpClient           *self,
                 const char          *method,
                 const char          *url,
-                JsonNode            *body,
+                GBytes              *body,
                 const char          *prefer,
                 RetryPolicy          policy,
                 int                  route,
@@ -757,23 +758,13 @@ api_call_async (InpClient           *self,
                 gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GBytes) bytes = NULL;
   ApiCall *call = g_new0 (ApiCall, 1);
 
   g_task_set_source_tag (task, source_tag);
   call->route = route;
   g_task_set_task_data (task, call, g_free);
 
-  if (body != NULL)
-    {
-      gsize length;
-      char *text = json_to_string (body, FALSE);
-
-      length = strlen (text);
-      bytes = g_bytes_new_take (text, length);
-    }
-
-  request_async (self, method, url, bytes, bytes != NULL ? "application/json" : NULL, prefer,
+  request_async (self, method, url, body, body != NULL ? "application/json" : NULL, prefer,
                  policy, NULL, cancellable, api_call_cb, g_steal_pointer (&task));
 }
 
@@ -817,7 +808,7 @@ static void
 prediction_call_async (InpClient           *self,
                        const char          *method,
                        const char          *url,
-                       JsonNode            *body,
+                       GBytes              *body,
                        const char          *prefer,
                        RetryPolicy          policy,
                        gpointer             source_tag,
@@ -952,6 +943,105 @@ inp_client_answer_is_final (InpPrediction *prediction)
          && inp_prediction_has_output (prediction);
 }
 
+/* Inputs carrying inline files make bodies of megabytes, whose escaping would stall the main
+ * loop; those are written on a worker thread. */
+#define LARGE_STRING_BYTES (256 * 1024)
+
+static gboolean
+input_is_large (JsonObject *input)
+{
+  g_autoptr(GList) members = input != NULL ? json_object_get_members (input) : NULL;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (input, l->data);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+          && strlen (json_node_get_string (node)) > LARGE_STRING_BYTES)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static GBytes *
+serialize (JsonNode *node)
+{
+  char *text = json_to_string (node, FALSE);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static void
+serialize_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  /* task_data is a deep copy that only this thread touches until the task is done. */
+  g_task_return_pointer (task, serialize (task_data), (GDestroyNotify) g_bytes_unref);
+}
+
+typedef struct
+{
+  char *url;
+  char *prefer;
+} Create;
+
+static void
+create_free (Create *create)
+{
+  g_free (create->url);
+  g_free (create->prefer);
+  g_free (create);
+}
+
+static void
+create_answered_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  InpPrediction *prediction;
+
+  prediction = g_task_propagate_pointer (G_TASK (result), &error);
+  if (prediction == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, prediction, g_object_unref);
+}
+
+static void
+create_send (GTask  *task,
+             GBytes *body)
+{
+  Create *create = g_task_get_task_data (task);
+
+  prediction_call_async (g_task_get_source_object (task), "POST", create->url, body,
+                         create->prefer, RETRY_CREATE, create_send, g_task_get_cancellable (task),
+                         create_answered_cb, g_object_ref (task));
+}
+
+static void
+create_serialized_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GBytes) body = NULL;
+  GError *error = NULL;
+
+  body = g_task_propagate_pointer (G_TASK (result), &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  create_send (task, body);
+}
+
 static void
 create_async (InpClient           *self,
               const char          *url,
@@ -960,13 +1050,32 @@ create_async (InpClient           *self,
               GAsyncReadyCallback  callback,
               gpointer             user_data)
 {
-  g_autofree char *prefer = NULL;
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Create *create = g_new0 (Create, 1);
 
+  g_task_set_source_tag (task, create_async);
+  create->url = g_strdup (url);
   if (self->wait_seconds > 0)
-    prefer = g_strdup_printf ("wait=%u", self->wait_seconds);
+    create->prefer = g_strdup_printf ("wait=%u", self->wait_seconds);
+  g_task_set_task_data (task, create, (GDestroyNotify) create_free);
 
-  prediction_call_async (self, "POST", url, body, prefer, RETRY_CREATE, create_async, cancellable,
-                         callback, user_data);
+  if (input_is_large (json_object_get_object_member (json_node_get_object (body), "input")))
+    {
+      g_autoptr(GTask) serializing = g_task_new (self, cancellable, create_serialized_cb,
+                                                 g_object_ref (task));
+
+      g_task_set_source_tag (serializing, serialize_thread);
+      g_task_set_task_data (serializing, inp_json_node_deep_copy (body),
+                            (GDestroyNotify) json_node_unref);
+      g_task_run_in_thread (serializing, serialize_thread);
+      return;
+    }
+
+  {
+    g_autoptr(GBytes) bytes = serialize (body);
+
+    create_send (task, bytes);
+  }
 }
 
 static gboolean
@@ -1350,6 +1459,17 @@ upload_free (Upload *upload)
 }
 
 static void
+encode_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Upload *upload = task_data;
+
+  g_task_return_pointer (task, inp_data_uri_encode (upload->bytes, upload->content_type), g_free);
+}
+
+static void
 upload_return_data_uri (GTask *task)
 {
   InpClient *self = g_task_get_source_object (task);
@@ -1364,6 +1484,12 @@ upload_return_data_uri (GTask *task)
       g_task_return_new_error (task, INP_ERROR, INP_ERROR_TOO_LARGE,
                                _("The file is too large to send inline (more than %s), and this "
                                  "endpoint does not accept uploads."), limit);
+      return;
+    }
+
+  if (size > LARGE_STRING_BYTES)
+    {
+      g_task_run_in_thread (task, encode_thread);
       return;
     }
 
