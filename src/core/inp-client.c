@@ -23,6 +23,8 @@
 #define POLL_FIRST_MS 250
 #define POLL_STEADY_COUNT 8
 #define POLL_MAX_MS 2000
+/* Above this, encoding, parsing and decoding move off the main loop. */
+#define LARGE_STRING_BYTES (256 * 1024)
 
 struct _InpClient
 {
@@ -657,14 +659,13 @@ is_json_type (const char *content_type)
              || g_str_has_suffix (content_type, "+json"));
 }
 
-static JsonNode *
-response_to_json (InpClient  *self,
-                  Response   *response,
-                  int         route,
-                  GError    **error)
+/* Turns an error status into the error to show, noting what it says about the route. */
+static gboolean
+response_check (InpClient  *self,
+                Response   *response,
+                int         route,
+                GError    **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
   gconstpointer data;
   gsize size;
 
@@ -678,11 +679,11 @@ response_to_json (InpClient  *self,
           g_set_error (error, INP_ERROR, INP_ERROR_NOT_FOUND,
                        _("This endpoint does not offer that service (HTTP %u)."),
                        response->status);
-          return NULL;
+          return FALSE;
         }
 
       g_propagate_error (error, inp_problem_to_error (response->status, data, size));
-      return NULL;
+      return FALSE;
     }
 
   if (route >= 0)
@@ -693,10 +694,22 @@ response_to_json (InpClient  *self,
       g_set_error (error, INP_ERROR, INP_ERROR_PROTOCOL,
                    _("The service answered with “%s” where JSON was expected."),
                    response->content_type != NULL ? response->content_type : _("no content type"));
-      return NULL;
+      return FALSE;
     }
 
-  parser = json_parser_new_immutable ();
+  return TRUE;
+}
+
+/* Pure, so that large answers can be parsed on a worker thread. */
+static JsonNode *
+parse_json (GBytes  *body,
+            GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  gsize size;
+  gconstpointer data = g_bytes_get_data (body, &size);
+
   if (size > G_MAXSSIZE || !json_parser_load_from_data (parser, data, size, &local_error))
     {
       g_set_error (error, INP_ERROR, INP_ERROR_PROTOCOL,
@@ -713,6 +726,49 @@ response_to_json (InpClient  *self,
     }
 
   return json_node_ref (json_parser_get_root (parser));
+}
+
+static JsonNode *
+response_to_json (InpClient  *self,
+                  Response   *response,
+                  int         route,
+                  GError    **error)
+{
+  if (!response_check (self, response, route, error))
+    return NULL;
+
+  return parse_json (response->body, error);
+}
+
+static void
+parse_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  GError *error = NULL;
+  JsonNode *node = parse_json (task_data, &error);
+
+  /* The tree is handed over whole: this thread keeps no reference to it. */
+  if (node == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+static void
+parsed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  JsonNode *node = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (node == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
 }
 
 static void
@@ -734,7 +790,26 @@ api_call_cb (GObject      *source,
       return;
     }
 
-  node = response_to_json (self, response, call->route, &error);
+  if (!response_check (self, response, call->route, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* A sync answer carries its outputs as data URIs: megabytes to parse. */
+  if (g_bytes_get_size (response->body) > LARGE_STRING_BYTES)
+    {
+      g_autoptr(GTask) parsing = g_task_new (self, g_task_get_cancellable (task), parsed_cb,
+                                             g_object_ref (task));
+
+      g_task_set_source_tag (parsing, parse_thread);
+      g_task_set_task_data (parsing, g_bytes_ref (response->body),
+                            (GDestroyNotify) g_bytes_unref);
+      g_task_run_in_thread (parsing, parse_thread);
+      return;
+    }
+
+  node = parse_json (response->body, &error);
   if (node == NULL)
     {
       g_task_return_error (task, error);
@@ -945,8 +1020,6 @@ inp_client_answer_is_final (InpPrediction *prediction)
 
 /* Inputs carrying inline files make bodies of megabytes, whose escaping would stall the main
  * loop; those are written on a worker thread. */
-#define LARGE_STRING_BYTES (256 * 1024)
-
 static gboolean
 input_is_large (JsonObject *input)
 {
@@ -1887,16 +1960,31 @@ download_commit (GTask      *task,
   return TRUE;
 }
 
-static void
-download_data_uri (GTask      *task,
-                   const char *uri)
+typedef struct
 {
-  Download *download = g_task_get_task_data (task);
+  const char *uri;      /* owned by the download, which outlives this */
+  GFile      *partial;
+} DataUriSave;
+
+static void
+data_uri_save_free (DataUriSave *save)
+{
+  g_clear_object (&save->partial);
+  g_free (save);
+}
+
+static void
+data_uri_save_thread (GTask        *task,
+                      gpointer      source,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  DataUriSave *save = task_data;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *mime = NULL;
+  char *mime = NULL;
 
-  bytes = inp_data_uri_decode (uri, &mime, &error);
+  bytes = inp_data_uri_decode (save->uri, &mime, &error);
   if (bytes == NULL)
     {
       g_task_return_new_error (task, INP_ERROR, INP_ERROR_PROTOCOL,
@@ -1904,17 +1992,60 @@ download_data_uri (GTask      *task,
       return;
     }
 
-  if (!g_file_replace_contents (download->partial, g_bytes_get_data (bytes, NULL),
+  if (!g_file_replace_contents (save->partial, g_bytes_get_data (bytes, NULL),
                                 g_bytes_get_size (bytes), NULL, FALSE, G_FILE_CREATE_PRIVATE,
-                                NULL, g_task_get_cancellable (task), &error))
+                                NULL, cancellable, &error))
     {
+      g_free (mime);
       g_task_return_new_error (task, INP_ERROR, INP_ERROR_FAILED,
                                _("The output could not be written to disk: %s"), error->message);
       return;
     }
 
+  g_task_return_pointer (task, mime, g_free);
+}
+
+static void
+data_uri_saved_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autofree char *mime = NULL;
+  GError *error = NULL;
+
+  mime = g_task_propagate_pointer (G_TASK (result), &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
   if (download_commit (task, extension_for_type (mime)))
     download_next (task);
+}
+
+static void
+download_data_uri (GTask      *task,
+                   const char *uri)
+{
+  Download *download = g_task_get_task_data (task);
+  g_autoptr(GTask) saving = g_task_new (g_task_get_source_object (task),
+                                        g_task_get_cancellable (task), data_uri_saved_cb,
+                                        g_object_ref (task));
+  DataUriSave *save = g_new0 (DataUriSave, 1);
+
+  save->uri = uri;
+  save->partial = g_object_ref (download->partial);
+  g_task_set_source_tag (saving, data_uri_save_thread);
+  g_task_set_task_data (saving, save, (GDestroyNotify) data_uri_save_free);
+
+  /* Small ones are not worth a thread hop. */
+  if (strlen (uri) > LARGE_STRING_BYTES)
+    g_task_run_in_thread (saving, data_uri_save_thread);
+  else
+    data_uri_save_thread (saving, g_task_get_source_object (task), save,
+                          g_task_get_cancellable (task));
 }
 
 static void
