@@ -34,10 +34,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   inp_test_assert_token_kept (fixture->sandbox);
-  /* Finished tasks may still sit in an idle until the next iteration. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-  g_assert_finalize_object (fixture->client);
+  inp_test_assert_finalized_soon (fixture->client);
   inp_sandbox_stop (fixture->sandbox);
   g_assert_finalize_object (fixture->sandbox);
   inp_test_remove_tree (fixture->dir);
