@@ -46,6 +46,7 @@ launcher_new (const char *token,
   GSubprocessLauncher *launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_autofree char *keyring = g_build_filename (keyring_dir, "cli.keyring", NULL);
+  g_autofree char *data_dir = g_build_filename (keyring_dir, "data", NULL);
 
   g_subprocess_launcher_setenv (launcher, "REPLICATE_API_TOKEN", token != NULL ? token : "", TRUE);
   g_subprocess_launcher_setenv (launcher, "INPAINTER_BASE_URL", base_url != NULL ? base_url : "",
@@ -54,6 +55,8 @@ launcher_new (const char *token,
   g_subprocess_launcher_setenv (launcher, "SECRET_BACKEND", "file", TRUE);
   g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PATH", keyring, TRUE);
   g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+  /* A library of its own: runs are recorded there, never in the user's. */
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_dir, TRUE);
 
   return launcher;
 }
