@@ -357,8 +357,8 @@ start_job (InpResume     *self,
   if (prediction_id == NULL)
     {
       inp_job_record_set_status (rj->record, INP_LIBRARY_JOB_STATUS_NOT_SENT,
-                                 _("Inpainter stopped before the service answered, so this job "
-                                   "was not sent. It can be run again."));
+                                 _("Inpainter stopped before the service confirmed this job, so "
+                                   "there is nothing to follow. It can be run again."));
       job_done (rj, NULL);
       return;
     }
