@@ -1051,9 +1051,10 @@ resume_job_finished_cb (InpResume     *resume,
   InpLibraryJobStatus status = inp_library_job_get_status (job);
   const char *reason = error != NULL ? error->message : inp_library_job_get_error (job);
   gint64 id = inp_library_job_get_id (job);
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
 
-  /* Translators: a job of the library, its model and the status it ended in. */
-  g_printerr (_("Job %" G_GINT64_FORMAT " (%s): %s\n"), id, inp_library_job_get_model (job),
+  /* Translators: a job of the library: its number, its model and the status it ended in. */
+  g_printerr (_("Job %s (%s): %s\n"), id_text, inp_library_job_get_model (job),
               error != NULL ? _("still unfinished") : inp_library_job_status_get_label (status));
   if (reason != NULL)
     g_printerr ("  %s\n", reason);

@@ -366,12 +366,17 @@ start_job (InpResume     *self,
   rj->client = client_for_host (self, host);
   if (rj->client == NULL)
     {
-      g_autoptr(GError) error =
-        g_error_new (INP_ERROR, INP_ERROR_NO_TOKEN,
-                     _("This job was sent to %s, which is not the service in use now. It stays "
-                       "unfinished until Inpainter connects to %s again."),
-                     host != NULL ? host : _("an unknown service"),
-                     host != NULL ? host : _("it"));
+      g_autoptr(GError) error = NULL;
+
+      if (host != NULL)
+        error = g_error_new (INP_ERROR, INP_ERROR_NO_TOKEN,
+                             _("This job was sent to %s, which is not the service in use now. "
+                               "It stays unfinished until Inpainter connects to it again."),
+                             host);
+      else
+        error = g_error_new_literal (INP_ERROR, INP_ERROR_NO_TOKEN,
+                                     _("This job does not say which service it was sent to, so "
+                                       "it cannot be followed."));
 
       job_done (rj, error);
       return;
