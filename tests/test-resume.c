@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <glib/gstdio.h>
 
+#include "inp-catalog.h"
 #include "inp-debug.h"
 #include "inp-error.h"
 #include "inp-library-private.h"
@@ -256,6 +257,24 @@ assert_outputs_complete (InpLibrary    *library,
   g_assert_cmpuint (count_temporary_files (inp_library_job_get_directory (job)), ==, 0);
 }
 
+/* The token never reaches the library: neither the database nor its write-ahead log. */
+static void
+assert_no_token_in_library (Fixture *fixture)
+{
+  const char *suffixes[] = { "", "-wal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (fixture->library_path, suffixes[i], NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (!g_file_get_contents (path, &contents, &length, NULL))
+        continue;
+      g_assert_null (g_strstr_len (contents, length, INP_TEST_TOKEN));
+    }
+}
+
 static const Case cases[] = {
   { INP_DEBUG_POINT_BEFORE_CREATE, "60", "stability-ai/sdxl", TRUE,
     INP_LIBRARY_JOB_STATUS_NOT_SENT, 2 },
@@ -339,6 +358,8 @@ test_kill_and_resume (Fixture       *fixture,
       g_assert_cmpuint (inp_library_job_get_n_outputs (job), ==, 0);
       g_assert_nonnull (strstr (inp_library_job_get_error (job), "run again"));
     }
+
+  assert_no_token_in_library (fixture);
 
   /* Everything was stored before the kill: nothing is fetched again. */
   if (g_str_equal (test_case->point, INP_DEBUG_POINT_STORED))
@@ -519,6 +540,136 @@ test_disk_full (Fixture       *fixture,
   g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CREATE), ==, 1);
 }
 
+static InpJob *
+job_new (Fixture    *fixture,
+         InpClient  *client,
+         InpLibrary *library,
+         const char *prompt)
+{
+  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), "stability-ai/sdxl");
+  g_autoptr(JsonObject) values = json_object_new ();
+  g_autoptr(GBytes) image = inp_test_png_bytes (64, 64, FALSE);
+  g_autoptr(GBytes) mask = inp_test_png_bytes (64, 64, TRUE);
+  InpJob *job;
+
+  json_object_set_string_member (values, "prompt", prompt);
+  json_object_set_int_member (values, "num_outputs", 2);
+  job = inp_job_new (client, model, values, fixture->outputs);
+  inp_job_set_file (job, "image", image, "image/png");
+  inp_job_set_file (job, "mask", mask, "image/png");
+  inp_job_set_library (job, library);
+
+  return job;
+}
+
+/* An InpJob given a library records every step of its run, and its outputs with provenance. */
+static void
+test_record_run (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(InpClient) client = inp_test_client_new (fixture->sandbox);
+  g_autoptr(InpLibrary) library = NULL;
+  g_autoptr(InpJob) job = NULL;
+  g_autoptr(InpLibraryJob) recorded = NULL;
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GError) error = NULL;
+  InpLibraryJobEvent *event;
+
+  library = inp_library_new (fixture->library_path, &error);
+  g_assert_no_error (error);
+  inp_client_set_wait_seconds (client, 0);
+  job = job_new (fixture, client, library, "a lighthouse at dusk sandbox:slow");
+  paths = inp_test_run_job (job, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (paths->len, ==, 2);
+
+  recorded = inp_library_get_job (library, inp_job_get_library_id (job), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (inp_library_job_get_status (recorded), ==, INP_LIBRARY_JOB_STATUS_SUCCEEDED);
+  g_assert_cmpstr (inp_library_job_get_prediction_id (recorded), ==,
+                   inp_prediction_get_id (inp_job_get_prediction (job)));
+  g_assert_true (g_str_has_prefix (inp_library_job_get_endpoint_host (recorded), "127.0.0.1:"));
+  g_assert_nonnull (inp_library_job_get_image (recorded));
+  g_assert_nonnull (inp_library_job_get_mask (recorded));
+  g_assert_nonnull (inp_library_job_get_metrics (recorded));
+  assert_outputs_complete (library, recorded, 2);
+
+  /* Recorded before it was sent, then every step in order, each once. */
+  history = inp_library_get_history (library, inp_library_job_get_id (recorded), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 5);
+  event = g_ptr_array_index (history, 0);
+  g_assert_cmpint (event->status, ==, INP_LIBRARY_JOB_STATUS_PENDING);
+  event = g_ptr_array_index (history, 1);
+  g_assert_cmpint (event->status, ==, INP_LIBRARY_JOB_STATUS_STARTING);
+  event = g_ptr_array_index (history, 2);
+  g_assert_cmpint (event->status, ==, INP_LIBRARY_JOB_STATUS_PROCESSING);
+  event = g_ptr_array_index (history, 3);
+  g_assert_cmpint (event->status, ==, INP_LIBRARY_JOB_STATUS_DOWNLOADING);
+  event = g_ptr_array_index (history, 4);
+  g_assert_cmpint (event->status, ==, INP_LIBRARY_JOB_STATUS_SUCCEEDED);
+
+  assert_no_token_in_library (fixture);
+}
+
+static void
+state_cb (InpJob     *job,
+          GParamSpec *pspec,
+          gboolean   *running)
+{
+  *running = inp_job_get_state (job) == INP_JOB_STATE_RUNNING;
+}
+
+/* A job the user cancels is cancelled on the service and recorded as such; one the service
+ * refuses is recorded as failed, with the service's reason. */
+static void
+test_record_cancel_and_refusal (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(InpClient) client = inp_test_client_new (fixture->sandbox);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(InpLibrary) library = NULL;
+  g_autoptr(InpJob) job = NULL;
+  g_autoptr(InpJob) refused = NULL;
+  g_autoptr(InpLibraryJob) recorded = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean running = FALSE;
+
+  library = inp_library_new (fixture->library_path, &error);
+  g_assert_no_error (error);
+  inp_client_set_wait_seconds (client, 0);
+
+  job = job_new (fixture, client, library, "a lighthouse at dusk sandbox:slow");
+  g_signal_connect (job, "notify::state", G_CALLBACK (state_cb), &running);
+  inp_job_run_async (job, cancellable, inp_test_result_cb, &result);
+  inp_test_wait_for (&running, 10000);
+  g_cancellable_cancel (cancellable);
+  paths = inp_job_run_finish (job, inp_test_wait_result (&result, 10000), &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CANCEL), ==, 1);
+
+  recorded = inp_library_get_job (library, inp_job_get_library_id (job), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (inp_library_job_get_status (recorded), ==, INP_LIBRARY_JOB_STATUS_CANCELED);
+  g_assert_cmpuint (inp_library_job_get_n_outputs (recorded), ==, 0);
+  g_clear_object (&recorded);
+
+  inp_sandbox_add_fault (fixture->sandbox, INP_SANDBOX_ON_CREATE, INP_SANDBOX_FAULT_PROBLEM, 402, 1);
+  refused = job_new (fixture, client, library, "a lighthouse at dusk");
+  paths = inp_test_run_job (refused, NULL, &error);
+  g_assert_error (error, INP_ERROR, INP_ERROR_PAYMENT_REQUIRED);
+  g_clear_error (&error);
+  recorded = inp_library_get_job (library, inp_job_get_library_id (refused), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (inp_library_job_get_status (recorded), ==, INP_LIBRARY_JOB_STATUS_FAILED);
+  g_assert_null (inp_library_job_get_prediction_id (recorded));
+  g_assert_nonnull (inp_library_job_get_error (recorded));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -533,6 +684,10 @@ main (int   argc,
       g_test_add (path, Fixture, &cases[i], fixture_setup, test_kill_and_resume,
                   fixture_teardown);
     }
+  g_test_add ("/core/resume/record/run", Fixture, NULL, fixture_setup, test_record_run,
+              fixture_teardown);
+  g_test_add ("/core/resume/record/cancel-and-refusal", Fixture, NULL, fixture_setup,
+              test_record_cancel_and_refusal, fixture_teardown);
   g_test_add ("/core/resume/expired", Fixture, NULL, fixture_setup, test_expired,
               fixture_teardown);
   g_test_add ("/core/resume/forgotten", Fixture, NULL, fixture_setup, test_forgotten,

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 /* The points a job passes, in order. */
 #define INP_DEBUG_POINT_BEFORE_CREATE "before-create"  /* recorded, nothing sent */
 #define INP_DEBUG_POINT_AFTER_CREATE  "after-create"   /* the prediction id is recorded */
-#define INP_DEBUG_POINT_POLLING       "polling"        /* a status from polling is recorded */
+#define INP_DEBUG_POINT_POLLING       "polling"        /* the model is running; recorded */
 #define INP_DEBUG_POINT_DOWNLOADING   "downloading"    /* the service succeeded; nothing stored */
 #define INP_DEBUG_POINT_MID_DOWNLOAD  "mid-download"   /* an output is half-way to disk */
 #define INP_DEBUG_POINT_STORED        "stored"         /* every output stored, not yet succeeded */
