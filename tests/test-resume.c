@@ -201,6 +201,26 @@ the_only_job (InpLibrary *library)
   return g_object_ref (g_ptr_array_index (jobs, 0));
 }
 
+static InpLibrary *
+open_library (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  InpLibrary *library = inp_library_new (fixture->library_path, &error);
+
+  g_assert_no_error (error);
+  return library;
+}
+
+/* Runs a job until its model is running there, kills it, and opens the library it left. */
+static InpLibrary *
+kill_while_running (Fixture *fixture)
+{
+  const Case polling = { INP_DEBUG_POINT_POLLING, "0", "stability-ai/sdxl", FALSE, 0, 1 };
+
+  run_and_kill (fixture, &polling);
+  return open_library (fixture);
+}
+
 static guint
 count_temporary_files (GFile *directory)
 {
@@ -315,8 +335,7 @@ test_kill_and_resume (Fixture       *fixture,
   run_and_kill (fixture, test_case);
 
   /* What the crash left: a recorded job, never a partial output listed as one. */
-  before = inp_library_new (fixture->library_path, &error);
-  g_assert_no_error (error);
+  before = open_library (fixture);
   killed = the_only_job (before);
   g_assert_false (inp_library_job_status_is_finished (inp_library_job_get_status (killed)));
   g_assert_cmpint (sent, ==, inp_library_job_get_prediction_id (killed) != NULL);
@@ -337,8 +356,7 @@ test_kill_and_resume (Fixture       *fixture,
   output_gets = inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_OUTPUT);
   status = resume_cli (fixture, &out, &err);
 
-  after = inp_library_new (fixture->library_path, &error);
-  g_assert_no_error (error);
+  after = open_library (fixture);
   job = the_only_job (after);
   g_assert_cmpint (inp_library_job_get_status (job), ==, test_case->status);
   g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CREATE), ==,
@@ -390,18 +408,12 @@ static void
 test_expired (Fixture       *fixture,
               gconstpointer  data)
 {
-  const Case polling = { INP_DEBUG_POINT_POLLING, "0", "stability-ai/sdxl", FALSE, 0, 1 };
-  g_autoptr(InpLibrary) library = NULL;
-  g_autoptr(InpLibraryJob) killed = NULL;
+  g_autoptr(InpLibrary) library = kill_while_running (fixture);
+  g_autoptr(InpLibraryJob) killed = the_only_job (library);
   g_autoptr(InpLibraryJob) job = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  run_and_kill (fixture, &polling);
-  library = inp_library_new (fixture->library_path, &error);
-  g_assert_no_error (error);
-  killed = the_only_job (library);
   wait_until_completed (fixture->sandbox, inp_library_job_get_prediction_id (killed));
   inp_sandbox_expire_outputs (fixture->sandbox);
 
@@ -419,19 +431,13 @@ static void
 test_forgotten (Fixture       *fixture,
                 gconstpointer  data)
 {
-  const Case polling = { INP_DEBUG_POINT_POLLING, "0", "stability-ai/sdxl", FALSE, 0, 1 };
-  g_autoptr(InpLibrary) library = NULL;
+  g_autoptr(InpLibrary) library = kill_while_running (fixture);
   g_autoptr(InpLibraryJob) job = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  run_and_kill (fixture, &polling);
   inp_sandbox_add_fault (fixture->sandbox, INP_SANDBOX_ON_GET, INP_SANDBOX_FAULT_PROBLEM, 404, 1);
-
   g_assert_cmpint (resume_cli (fixture, &out, &err), ==, 1);
-  library = inp_library_new (fixture->library_path, &error);
-  g_assert_no_error (error);
   job = the_only_job (library);
   g_assert_cmpint (inp_library_job_get_status (job), ==, INP_LIBRARY_JOB_STATUS_EXPIRED);
   g_assert_nonnull (strstr (inp_library_job_get_error (job), "no longer has this prediction"));
@@ -440,21 +446,15 @@ test_forgotten (Fixture       *fixture,
 /* The service refuses the token: exit 3, and the job is left to be resumed later. */
 static void
 test_refused (Fixture       *fixture,
-                  gconstpointer  data)
+              gconstpointer  data)
 {
-  const Case polling = { INP_DEBUG_POINT_POLLING, "0", "stability-ai/sdxl", FALSE, 0, 1 };
-  g_autoptr(InpLibrary) library = NULL;
+  g_autoptr(InpLibrary) library = kill_while_running (fixture);
   g_autoptr(InpLibraryJob) job = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  run_and_kill (fixture, &polling);
   inp_sandbox_add_fault (fixture->sandbox, INP_SANDBOX_ON_GET, INP_SANDBOX_FAULT_PROBLEM, 401, 1);
   g_assert_cmpint (resume_cli (fixture, &out, &err), ==, 3);
-
-  library = inp_library_new (fixture->library_path, &error);
-  g_assert_no_error (error);
   job = the_only_job (library);
   g_assert_cmpint (inp_library_job_get_status (job), ==, INP_LIBRARY_JOB_STATUS_PROCESSING);
   g_assert_nonnull (inp_library_job_get_error (job));
@@ -500,8 +500,7 @@ test_disk_full (Fixture       *fixture,
   g_autoptr(GError) job_error = NULL;
 
   run_and_kill (fixture, &downloading);
-  library = inp_library_new (fixture->library_path, &error);
-  g_assert_no_error (error);
+  library = open_library (fixture);
 
   for (guint attempt = 0; attempt < 2; attempt++)
     {
@@ -576,8 +575,7 @@ test_record_run (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   InpLibraryJobEvent *event;
 
-  library = inp_library_new (fixture->library_path, &error);
-  g_assert_no_error (error);
+  library = open_library (fixture);
   inp_client_set_wait_seconds (client, 0);
   job = job_new (fixture, client, library, "a lighthouse at dusk sandbox:slow");
   paths = inp_test_run_job (job, NULL, &error);
@@ -638,8 +636,7 @@ test_record_cancel_and_refusal (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   gboolean running = FALSE;
 
-  library = inp_library_new (fixture->library_path, &error);
-  g_assert_no_error (error);
+  library = open_library (fixture);
   inp_client_set_wait_seconds (client, 0);
 
   job = job_new (fixture, client, library, "a lighthouse at dusk sandbox:slow");
