@@ -655,7 +655,8 @@ test_record_cancel_and_refusal (Fixture       *fixture,
   g_assert_cmpuint (inp_library_job_get_n_outputs (recorded), ==, 0);
   g_clear_object (&recorded);
 
-  inp_sandbox_add_fault (fixture->sandbox, INP_SANDBOX_ON_CREATE, INP_SANDBOX_FAULT_PROBLEM, 402, 1);
+  inp_sandbox_add_fault (fixture->sandbox, INP_SANDBOX_ON_CREATE, INP_SANDBOX_FAULT_PROBLEM, 402,
+                         1);
   refused = job_new (fixture, client, library, "a lighthouse at dusk");
   paths = inp_test_run_job (refused, NULL, &error);
   g_assert_error (error, INP_ERROR, INP_ERROR_PAYMENT_REQUIRED);
