@@ -208,10 +208,11 @@ test_mask_changed (void)
   inp_mask_begin_stroke (mask, &hard_brush);
   inp_mask_stroke_to (mask, 100.0, 200.0, 1.0);
   g_assert_cmpint (area[4], ==, 1);
-  g_assert_cmpint (area[0], ==, 90);
-  g_assert_cmpint (area[1], ==, 190);
-  g_assert_cmpint (area[2], ==, 20);
-  g_assert_cmpint (area[3], ==, 20);
+  /* The dab's radius plus its half-pixel antialiased edge. */
+  g_assert_cmpint (area[0], ==, 89);
+  g_assert_cmpint (area[1], ==, 189);
+  g_assert_cmpint (area[2], ==, 22);
+  g_assert_cmpint (area[3], ==, 22);
   inp_mask_end_stroke (mask);
 
   /* is-empty changed once the stroke was done. */

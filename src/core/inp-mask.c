@@ -855,23 +855,21 @@ dab (InpMask *self,
   double hardness = CLAMP (self->brush.hardness, 0.0, 1.0);
   double opacity = CLAMP (self->brush.opacity, 0.0, 1.0);
   int target = self->brush.erase ? 0 : 255;
-  double inner, r2, inner2, span;
+  double inner, outer, r2, inner2, span;
   int x0, y0, x1, y1;
 
-  if (radius < 0.5)
-    radius = 0.5;
-
-  /* Keep at least a pixel of falloff so even a hard brush has a smooth edge. */
-  inner = MIN (radius * hardness, radius - 1.0);
-  inner = MAX (inner, 0.0);
-  r2 = radius * radius;
+  /* The edge is antialiased over a pixel centred on the radius, so even a one-pixel brush
+   * paints the pixel under the pointer wherever in that pixel the pointer is. */
+  outer = radius + 0.5;
+  inner = MAX (0.0, MIN (radius * hardness, radius - 0.5));
+  r2 = outer * outer;
   inner2 = inner * inner;
-  span = radius - inner;
+  span = outer - inner;
 
-  x0 = MAX (0, (int) floor (cx - radius));
-  y0 = MAX (0, (int) floor (cy - radius));
-  x1 = MIN (self->width, (int) ceil (cx + radius));
-  y1 = MIN (self->height, (int) ceil (cy + radius));
+  x0 = MAX (0, (int) floor (cx - outer));
+  y0 = MAX (0, (int) floor (cy - outer));
+  x1 = MIN (self->width, (int) ceil (cx + outer));
+  y1 = MIN (self->height, (int) ceil (cy + outer));
   if (x1 <= x0 || y1 <= y0)
     return;
 
@@ -941,6 +939,7 @@ dab_radius (InpMask *self,
 {
   return MAX (0.5, self->brush.size * CLAMP (pressure, 0.0, 1.0) / 2.0);
 }
+
 
 /**
  * inp_mask_begin_stroke:
@@ -1956,6 +1955,46 @@ inp_mask_import (InpMask    *self,
 }
 
 /**
+ * inp_mask_load_picture:
+ *
+ * Reads a picture to import as a mask; safe to call from a worker thread.
+ *
+ * Returns: (transfer full): the picture, or %NULL with an error that names the file.
+ */
+GdkPixbuf *
+inp_mask_load_picture (GFile         *file,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  stream = g_file_read (file, cancellable, &local_error);
+  if (stream != NULL)
+    pixbuf = gdk_pixbuf_new_from_stream (G_INPUT_STREAM (stream), cancellable, &local_error);
+
+  if (pixbuf == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      name = g_file_get_parse_name (file);
+      g_set_error (error, INP_ERROR, INP_ERROR_INVALID_INPUT,
+                   _("“%s” cannot be read as a mask: %s"), name, local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&pixbuf);
+}
+
+/**
  * inp_mask_import_file:
  *
  * Reads a mask picture (PNG, JPEG, WebP…) and imports it as inp_mask_import() does.
@@ -1967,28 +2006,14 @@ inp_mask_import_file (InpMask       *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *name = NULL;
 
   g_return_val_if_fail (INP_IS_MASK (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  name = g_file_get_parse_name (file);
-  stream = g_file_read (file, cancellable, &local_error);
-  if (stream != NULL)
-    pixbuf = gdk_pixbuf_new_from_stream (G_INPUT_STREAM (stream), cancellable, &local_error);
-
+  pixbuf = inp_mask_load_picture (file, cancellable, error);
   if (pixbuf == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, INP_ERROR, INP_ERROR_INVALID_INPUT,
-                     _("“%s” cannot be read as a mask: %s"), name, local_error->message);
-      return FALSE;
-    }
+    return FALSE;
 
   return inp_mask_import (self, pixbuf, scaled, error);
 }
@@ -2096,6 +2121,66 @@ inp_grey_png_encode (const guint8  *pixels,
 }
 
 /**
+ * inp_grey_png_encode_scaled:
+ * @pixels: @height rows of @width bytes, tightly packed
+ * @target_width: @target_height: the size to save at
+ *
+ * Scales as GdkPixbuf scales a picture (bilinear), so that a mask and its image exported to the
+ * same size stay aligned, then encodes an 8-bit greyscale PNG. Safe in a worker thread.
+ *
+ * Returns: (transfer full): the PNG file.
+ */
+GBytes *
+inp_grey_png_encode_scaled (const guint8  *pixels,
+                            int            width,
+                            int            height,
+                            int            target_width,
+                            int            target_height,
+                            GError       **error)
+{
+  g_autoptr(GdkPixbuf) grey = NULL;
+  g_autoptr(GdkPixbuf) scaled = NULL;
+  g_autofree guint8 *out = NULL;
+  const guint8 *src;
+  guint8 *dest;
+  int stride;
+
+  g_return_val_if_fail (pixels != NULL, NULL);
+  g_return_val_if_fail (target_width > 0 && target_height > 0, NULL);
+
+  if (target_width == width && target_height == height)
+    return inp_grey_png_encode (pixels, width, height, width, error);
+
+  /* GdkPixbuf scales RGB only, so the grey values ride in all three channels. */
+  grey = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  if (grey != NULL)
+    {
+      dest = gdk_pixbuf_get_pixels (grey);
+      stride = gdk_pixbuf_get_rowstride (grey);
+      for (int y = 0; y < height; y++)
+        for (int x = 0; x < width; x++)
+          memset (dest + (gsize) y * stride + x * 3, pixels[(gsize) y * width + x], 3);
+      scaled = gdk_pixbuf_scale_simple (grey, target_width, target_height, GDK_INTERP_BILINEAR);
+    }
+
+  if (scaled == NULL)
+    {
+      g_set_error_literal (error, INP_ERROR, INP_ERROR_FAILED,
+                           _("There is not enough memory to scale the mask"));
+      return NULL;
+    }
+
+  src = gdk_pixbuf_read_pixels (scaled);
+  stride = gdk_pixbuf_get_rowstride (scaled);
+  out = g_malloc ((gsize) target_width * target_height);
+  for (int y = 0; y < target_height; y++)
+    for (int x = 0; x < target_width; x++)
+      out[(gsize) y * target_width + x] = src[(gsize) y * stride + x * 3];
+
+  return inp_grey_png_encode (out, target_width, target_height, target_width, error);
+}
+
+/**
  * inp_mask_save_png_bytes:
  * @width: @height: the size to save at; the mask is scaled as GdkPixbuf scales the image
  *
@@ -2117,45 +2202,7 @@ inp_mask_save_png_bytes (InpMask  *self,
   pixels = g_malloc ((gsize) self->width * self->height);
   inp_mask_read_rect (self, &all, pixels, self->width);
 
-  if (width != self->width || height != self->height)
-    {
-      g_autoptr(GdkPixbuf) grey = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8,
-                                                  self->width, self->height);
-      g_autoptr(GdkPixbuf) scaled = NULL;
-      guint8 *dest;
-      int stride;
-
-      if (grey == NULL)
-        {
-          g_set_error_literal (error, INP_ERROR, INP_ERROR_FAILED,
-                               _("There is not enough memory to scale the mask"));
-          return NULL;
-        }
-
-      /* GdkPixbuf scales RGB only, so the grey values ride in all three channels. */
-      dest = gdk_pixbuf_get_pixels (grey);
-      stride = gdk_pixbuf_get_rowstride (grey);
-      for (int y = 0; y < self->height; y++)
-        for (int x = 0; x < self->width; x++)
-          memset (dest + (gsize) y * stride + x * 3, pixels[(gsize) y * self->width + x], 3);
-      g_clear_pointer (&pixels, g_free);
-
-      scaled = gdk_pixbuf_scale_simple (grey, width, height, GDK_INTERP_BILINEAR);
-      if (scaled == NULL)
-        {
-          g_set_error_literal (error, INP_ERROR, INP_ERROR_FAILED,
-                               _("There is not enough memory to scale the mask"));
-          return NULL;
-        }
-      dest = gdk_pixbuf_get_pixels (scaled);
-      stride = gdk_pixbuf_get_rowstride (scaled);
-      pixels = g_malloc ((gsize) width * height);
-      for (int y = 0; y < height; y++)
-        for (int x = 0; x < width; x++)
-          pixels[(gsize) y * width + x] = dest[(gsize) y * stride + x * 3];
-    }
-
-  return inp_grey_png_encode (pixels, width, height, width, error);
+  return inp_grey_png_encode_scaled (pixels, self->width, self->height, width, height, error);
 }
 
 /**

@@ -153,5 +153,14 @@ GBytes     *inp_grey_png_encode         (const guint8      *pixels,
                                          int                height,
                                          gsize              stride,
                                          GError           **error);
+GBytes     *inp_grey_png_encode_scaled  (const guint8      *pixels,
+                                         int                width,
+                                         int                height,
+                                         int                target_width,
+                                         int                target_height,
+                                         GError           **error);
+GdkPixbuf  *inp_mask_load_picture       (GFile             *file,
+                                         GCancellable      *cancellable,
+                                         GError           **error);
 
 G_END_DECLS
