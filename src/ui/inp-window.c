@@ -195,6 +195,10 @@ picture_loaded_cb (GObject      *source,
       return;
     }
 
+  /* The window may have closed while the picture was decoded. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
   g_debug ("window: opened %s, %d × %d", basename, gdk_pixbuf_get_width (pixbuf),
            gdk_pixbuf_get_height (pixbuf));
   inp_mask_canvas_set_pixbuf (self->canvas, pixbuf);
@@ -224,13 +228,14 @@ inp_window_open_async (InpWindow           *self,
   g_return_if_fail (INP_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (self, cancellable != NULL ? cancellable : self->cancellable,
-                     callback, user_data);
+  if (cancellable == NULL)
+    cancellable = self->cancellable;
+
+  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, inp_window_open_async);
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
 
-  load = g_task_new (NULL, g_task_get_cancellable (task), picture_loaded_cb,
-                     g_steal_pointer (&task));
+  load = g_task_new (NULL, cancellable, picture_loaded_cb, g_steal_pointer (&task));
   g_task_set_task_data (load, g_object_ref (file), g_object_unref);
   g_task_run_in_thread (load, load_picture_thread);
 }
