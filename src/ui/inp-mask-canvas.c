@@ -2849,6 +2849,22 @@ inp_mask_canvas_class_init (InpMaskCanvasClass *klass)
   add_binding (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "canvas.zoom-fit");
   add_binding (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "canvas.zoom-1to1");
   add_binding (widget_class, GDK_KEY_1, 0, "canvas.zoom-1to1");
+  add_binding (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.import-mask");
+  add_binding (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.import-mask");
+  add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.export-mask");
+  add_binding (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.export-mask");
+  add_binding (widget_class, GDK_KEY_t, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.mask-from-alpha");
+  add_binding (widget_class, GDK_KEY_T, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.mask-from-alpha");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "canvas.extend", "s", "left");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "canvas.extend", "s", "right");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "canvas.extend", "s", "top");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "canvas.extend", "s", "bottom");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "canvas.extend", "s", "all");
 }
 
 static void
