@@ -645,6 +645,58 @@ test_canvas_view (void)
   fixture_teardown (&f);
 }
 
+static void
+set_flag_cb (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static void
+test_canvas_import (void)
+{
+  Fixture f;
+  g_autofree char *dir = inp_test_make_temp_dir ();
+  g_autofree char *small = g_build_filename (dir, "small-mask.png", NULL);
+  g_autofree char *bad = g_build_filename (dir, "broken.png", NULL);
+  g_autoptr(InpMask) source = inp_mask_new (IMAGE_W / 4, IMAGE_H / 4);
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GFile) small_file = g_file_new_for_path (small);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad);
+  g_autoptr(GError) error = NULL;
+  InpMask *mask;
+  gboolean changed = FALSE;
+
+  fixture_setup (&f);
+  mask = inp_mask_canvas_get_mask (f.canvas);
+  g_signal_connect_swapped (f.canvas, "mask-changed", G_CALLBACK (set_flag_cb), &changed);
+
+  /* A quarter-size mask file: read off the main loop, scaled to fit, one undo step. */
+  inp_mask_fill_rect (source, &(InpMaskRect) { 0, 0, IMAGE_W / 8, IMAGE_H / 8 }, INP_MASK_REPAINT);
+  png = inp_mask_save_png_bytes (source, IMAGE_W / 4, IMAGE_H / 4, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (small, g_bytes_get_data (png, NULL), g_bytes_get_size (png), &error);
+  g_assert_no_error (error);
+  g_file_set_contents (bad, "no picture here", -1, &error);
+  g_assert_no_error (error);
+
+  _inp_mask_canvas_import_mask_file (f.canvas, small_file);
+  inp_test_wait_for (&changed, 10000);
+  g_assert_cmpuint (inp_mask_get_pixel (mask, IMAGE_W / 4, IMAGE_H / 4), ==, 255);
+  g_assert_cmpuint (inp_mask_get_pixel (mask, IMAGE_W * 3 / 4, IMAGE_H * 3 / 4), ==, 0);
+  g_assert_cmpuint (inp_mask_get_n_undo_steps (mask), ==, 1);
+
+  /* A broken file changes nothing. */
+  changed = FALSE;
+  _inp_mask_canvas_import_mask_file (f.canvas, bad_file);
+  for (int i = 0; i < 50 && !changed; i++)
+    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
+  g_assert_false (changed);
+  g_assert_cmpuint (inp_mask_get_pixel (mask, IMAGE_W / 4, IMAGE_H / 4), ==, 255);
+
+  fixture_teardown (&f);
+  inp_test_remove_tree (dir);
+}
+
 typedef struct
 {
   gboolean  done;
@@ -747,6 +799,7 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/mask-canvas/alpha", test_canvas_alpha);
   inp_test_ui_add_func ("/ui/mask-canvas/view", test_canvas_view);
   inp_test_ui_add_func ("/ui/mask-canvas/export", test_canvas_export);
+  inp_test_ui_add_func ("/ui/mask-canvas/import", test_canvas_import);
 
   return g_test_run ();
 }

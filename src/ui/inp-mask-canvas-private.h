@@ -32,6 +32,8 @@ void        _inp_mask_canvas_scroll         (InpMaskCanvas          *self,
                                              double                  dx,
                                              double                  dy,
                                              GdkModifierType         state);
+void        _inp_mask_canvas_import_mask_file (InpMaskCanvas    *self,
+                                               GFile            *file);
 const char *_inp_mask_canvas_get_a11y_description (InpMaskCanvas    *self);
 
 G_END_DECLS

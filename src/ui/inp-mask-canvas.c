@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "inp-error.h"
+#include "inp-file-dialog.h"
 #include "inp-mask-canvas-private.h"
 
 /* The view draws the picture and the mask in square tiles. At level k a tile covers
@@ -71,7 +72,7 @@ struct _InpMaskCanvas
   GHashTable         *tiles;
   GPtrArray          *history;
   guint               history_pos;
-  GtkNativeDialog    *file_dialog;
+  gboolean            choosing;
   GCancellable       *cancellable;
 
   /* Tools */
@@ -2072,86 +2073,58 @@ mask_loaded_cb (GObject      *source,
 }
 
 /* Reads a mask picture off the main thread, then replaces the mask with it as one undo step. */
-static void
-import_mask_file (InpMaskCanvas *self,
-                  GFile         *file)
+void
+_inp_mask_canvas_import_mask_file (InpMaskCanvas *self,
+                                   GFile         *file)
 {
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, mask_loaded_cb, NULL);
 
-  g_task_set_source_tag (task, import_mask_file);
+  g_task_set_source_tag (task, _inp_mask_canvas_import_mask_file);
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
   g_task_run_in_thread (task, load_mask_thread);
 }
 
 static void
-file_dialog_response_cb (InpMaskCanvas        *self,
-                         int                   response,
-                         GtkFileChooserNative *dialog)
+export_chosen_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  g_autoptr(GFile) file = NULL;
-  gboolean saving;
+  g_autoptr(InpMaskCanvas) self = user_data;
+  g_autoptr(GFile) file = inp_file_dialog_run_finish (result, NULL);
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GError) error = NULL;
 
-  saving = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)) == GTK_FILE_CHOOSER_ACTION_SAVE;
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  g_clear_object (&self->file_dialog);
-
+  self->choosing = FALSE;
   if (file == NULL || self->mask == NULL)
     return;
 
-  if (saving)
+  png = inp_mask_save_png_bytes (self->mask, inp_mask_get_width (self->mask),
+                                 inp_mask_get_height (self->mask), &error);
+  if (png == NULL ||
+      !g_file_replace_contents (file, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
+                                NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error))
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) png = inp_mask_save_png_bytes (self->mask, inp_mask_get_width (self->mask),
-                                                       inp_mask_get_height (self->mask), &error);
+      g_autofree char *message = g_strdup_printf (_("The mask could not be saved: %s"),
+                                                  error->message);
 
-      if (png == NULL ||
-          !g_file_replace_contents (file, g_bytes_get_data (png, NULL), g_bytes_get_size (png),
-                                    NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("The mask could not be saved: %s"),
-                                                      error->message);
-
-          show_toast (self, message);
-        }
-      else
-        show_toast (self, _("Mask saved"));
+      show_toast (self, message);
       return;
     }
 
-  import_mask_file (self, file);
+  show_toast (self, _("Mask saved"));
 }
 
 static void
-run_file_dialog (InpMaskCanvas        *self,
-                 GtkFileChooserAction  action)
+import_chosen_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  GtkFileChooserNative *dialog;
+  g_autoptr(InpMaskCanvas) self = user_data;
+  g_autoptr(GFile) file = inp_file_dialog_run_finish (result, NULL);
 
-  if (self->file_dialog != NULL)
-    return;
-
-  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
-    dialog = gtk_file_chooser_native_new (_("Export Mask"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                          action, _("_Export"), _("_Cancel"));
-  else
-    dialog = gtk_file_chooser_native_new (_("Import Mask"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                          action, _("_Import"), _("_Cancel"));
-
-  gtk_file_filter_set_name (filter, _("Pictures"));
-  gtk_file_filter_add_pixbuf_formats (filter);
-  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("mask.png"));
-  else
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (file_dialog_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  self->file_dialog = GTK_NATIVE_DIALOG (dialog);
-  gtk_native_dialog_show (self->file_dialog);
+  self->choosing = FALSE;
+  if (file != NULL && self->mask != NULL)
+    _inp_mask_canvas_import_mask_file (self, file);
 }
 
 /* Actions */
@@ -2338,8 +2311,18 @@ file_activated (GSimpleAction *action,
   if (!ready_for_operation (self))
     return;
 
-  run_file_dialog (self, g_str_equal (g_action_get_name (G_ACTION (action)), "export-mask")
-                         ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_OPEN);
+  if (self->choosing)
+    return;
+
+  self->choosing = TRUE;
+  if (g_str_equal (g_action_get_name (G_ACTION (action)), "export-mask"))
+    inp_file_dialog_run_async (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("Export Mask"),
+                               _("_Export"), _("mask.png"), self->cancellable, export_chosen_cb,
+                               g_object_ref (self));
+  else
+    inp_file_dialog_run_async (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN, _("Import Mask"),
+                               _("_Import"), NULL, self->cancellable, import_chosen_cb,
+                               g_object_ref (self));
 }
 
 static const GActionEntry canvas_actions[] = {
@@ -2574,9 +2557,6 @@ inp_mask_canvas_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->file_dialog != NULL)
-    gtk_native_dialog_destroy (self->file_dialog);
-  g_clear_object (&self->file_dialog);
 
   if (self->mode == MODE_STROKE)
     inp_mask_end_stroke (self->mask);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "inp-error.h"
+#include "inp-file-dialog.h"
 #include "inp-window.h"
 
 struct _InpWindow
@@ -32,7 +33,7 @@ struct _InpWindow
   /* Owned references */
   GSettings            *settings;
   GCancellable         *cancellable;
-  GtkNativeDialog      *open_dialog;
+  gboolean              choosing;
 };
 
 G_DEFINE_FINAL_TYPE (InpWindow, inp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -113,9 +114,6 @@ inp_window_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
-  if (self->open_dialog != NULL)
-    gtk_native_dialog_destroy (self->open_dialog);
-  g_clear_object (&self->open_dialog);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "canvas", NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), INP_TYPE_WINDOW);
@@ -264,17 +262,15 @@ open_done_cb (GObject      *source,
 }
 
 static void
-open_response_cb (InpWindow            *self,
-                  int                   response,
-                  GtkFileChooserNative *dialog)
+open_chosen_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autoptr(InpWindow) self = user_data;
+  g_autoptr(GFile) file = inp_file_dialog_run_finish (result, NULL);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  g_clear_object (&self->open_dialog);
-
-  if (file != NULL)
+  self->choosing = FALSE;
+  if (file != NULL && !g_cancellable_is_cancelled (self->cancellable))
     inp_window_open_async (self, file, NULL, open_done_cb, NULL);
 }
 
@@ -284,23 +280,13 @@ open_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   InpWindow *self = INP_WINDOW (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-  GtkFileChooserNative *dialog;
 
-  if (self->open_dialog != NULL)
+  if (self->choosing)
     return;
 
-  /* GtkFileDialog is GTK 4.10; the native chooser goes through the portal where there is one. */
-  dialog = gtk_file_chooser_native_new (_("Open Picture"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Pictures"));
-  gtk_file_filter_add_pixbuf_formats (filter);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (open_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  self->open_dialog = GTK_NATIVE_DIALOG (dialog);
-  gtk_native_dialog_show (self->open_dialog);
+  self->choosing = TRUE;
+  inp_file_dialog_run_async (widget, GTK_FILE_CHOOSER_ACTION_OPEN, _("Open Picture"), _("_Open"),
+                             NULL, self->cancellable, open_chosen_cb, g_object_ref (self));
 }
 
 static void
