@@ -119,6 +119,15 @@ rendered_rgb (const guint8 *pixels,
   rgb[2] = argb & 0xff;
 }
 
+static const guint8 *
+pixel_at (GdkPixbuf *pixbuf,
+          int        x,
+          int        y)
+{
+  return gdk_pixbuf_read_pixels (pixbuf) + y * gdk_pixbuf_get_rowstride (pixbuf) +
+         x * gdk_pixbuf_get_n_channels (pixbuf);
+}
+
 static void
 click (InpMaskCanvas   *canvas,
        double           x,
@@ -341,7 +350,8 @@ test_canvas_strokes (void)
   fixture_setup (&f);
   mask = inp_mask_canvas_get_mask (f.canvas);
   g_signal_connect_swapped (f.canvas, "mask-changed", G_CALLBACK (count_cb), &changes);
-  g_signal_connect_swapped (f.canvas, "notify::is-mask-empty", G_CALLBACK (count_cb), &empty_notifies);
+  g_signal_connect_swapped (f.canvas, "notify::is-mask-empty", G_CALLBACK (count_cb),
+                            &empty_notifies);
   inp_mask_canvas_zoom_at (f.canvas, 1.0, 200.0, 150.0);
   inp_mask_canvas_set_hardness (f.canvas, 1.0);
   inp_mask_canvas_set_brush_size (f.canvas, 10.0);
@@ -567,7 +577,7 @@ test_canvas_extend (void)
   /* The new strip is masked and takes the picture's edge colour (blue). */
   g_assert_cmpuint (inp_mask_get_pixel (mask, 5, 400), ==, 255);
   g_assert_cmpuint (inp_mask_get_pixel (mask, 138, 20), ==, 255);
-  g_assert_cmpuint (gdk_pixbuf_read_pixels (pixbuf)[400 * gdk_pixbuf_get_rowstride (pixbuf) + 2], ==, 200);
+  g_assert_cmpuint (pixel_at (pixbuf, 0, 400)[2], ==, 200);
 
   gtk_widget_activate_action (GTK_WIDGET (f.canvas), "canvas.extend", "s", "all");
   g_assert_cmpint (inp_mask_get_height (mask), ==, IMAGE_H + 256);
@@ -628,8 +638,9 @@ test_canvas_view (void)
   /* Plain scrolling pans by screen pixels. */
   _inp_mask_canvas_scroll (f.canvas, 10.0, 20.0, 0);
   inp_mask_canvas_widget_to_image (f.canvas, 123.0, 77.0, &after_x, &after_y);
-  g_assert_cmpfloat_with_epsilon ((after_x - before_x) * inp_mask_canvas_get_zoom (f.canvas), 10.0, 0.6);
-  g_assert_cmpfloat_with_epsilon ((after_y - before_y) * inp_mask_canvas_get_zoom (f.canvas), 20.0, 0.6);
+  zoom = inp_mask_canvas_get_zoom (f.canvas);
+  g_assert_cmpfloat_with_epsilon ((after_x - before_x) * zoom, 10.0, 0.6);
+  g_assert_cmpfloat_with_epsilon ((after_y - before_y) * zoom, 20.0, 0.6);
 
   /* Alt+scroll sizes the brush. */
   inp_mask_canvas_set_brush_size (f.canvas, 50.0);
@@ -736,7 +747,6 @@ test_canvas_export (void)
   ExportResult r = { FALSE };
   g_autoptr(GdkPixbuf) image = NULL;
   g_autoptr(GdkPixbuf) mask = NULL;
-  const guint8 *p;
 
   fixture_setup (&f);
   inp_mask_fill_rect (inp_mask_canvas_get_mask (f.canvas), &(InpMaskRect) { 600, 200, 200, 100 },
@@ -760,12 +770,10 @@ test_canvas_export (void)
   g_assert_cmpint (r.bounds.height, ==, 50);
 
   /* Same transform: the masked area sits on the grey half, the blue half is kept. */
-  p = gdk_pixbuf_read_pixels (mask);
-  g_assert_cmpuint (p[120 * gdk_pixbuf_get_rowstride (mask) + 350 * gdk_pixbuf_get_n_channels (mask)], ==, 255);
-  g_assert_cmpuint (p[2 * gdk_pixbuf_get_rowstride (mask) + 2 * gdk_pixbuf_get_n_channels (mask)], ==, 0);
-  p = gdk_pixbuf_read_pixels (image);
-  g_assert_cmpuint (p[120 * gdk_pixbuf_get_rowstride (image) + 350 * gdk_pixbuf_get_n_channels (image)], ==, 128);
-  g_assert_cmpuint (p[120 * gdk_pixbuf_get_rowstride (image) + 100 * gdk_pixbuf_get_n_channels (image) + 2], ==, 200);
+  g_assert_cmpuint (pixel_at (mask, 350, 120)[0], ==, 255);
+  g_assert_cmpuint (pixel_at (mask, 2, 2)[0], ==, 0);
+  g_assert_cmpuint (pixel_at (image, 350, 120)[0], ==, 128);
+  g_assert_cmpuint (pixel_at (image, 100, 120)[2], ==, 200);
 
   g_bytes_unref (r.image);
   g_bytes_unref (r.mask);

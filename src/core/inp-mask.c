@@ -924,9 +924,10 @@ dab (InpMask *self,
                 if (a > t->alpha[offset])
                   {
                     int orig = txn_orig_pixel (t, offset);
+                    int rounding = target > orig ? 127 : -127;
 
                     t->alpha[offset] = (guint8) a;
-                    tile->data[offset] = (guint8) (orig + ((target - orig) * a + (target > orig ? 127 : -127)) / 255);
+                    tile->data[offset] = (guint8) (orig + ((target - orig) * a + rounding) / 255);
                   }
               }
           }
@@ -1062,7 +1063,8 @@ inp_mask_draw_line (InpMask        *self,
 
 /* Shapes */
 
-/* Puts coverage @cov (0–255) of @value into a pixel: adding never lowers, clearing never raises. */
+/* Puts coverage @cov (0–255) of @value into a pixel: adding never lowers, clearing never
+ * raises. */
 static inline guint8
 apply_coverage (guint8 old,
                 int    cov,

@@ -18,7 +18,7 @@
  * (VIEW_TILE << k) image pixels in VIEW_TILE texture pixels, so a zoomed-out view of a huge
  * picture costs what the screen shows, and a mask change redraws only the tiles it touched. */
 #define VIEW_TILE INP_MASK_TILE_SIZE
-#define MAX_CACHED_TILES 384
+#define MAX_CACHED_TILES 128
 
 G_DEFINE_ENUM_TYPE (InpCanvasTool, inp_canvas_tool,
   G_DEFINE_ENUM_VALUE (INP_CANVAS_TOOL_BRUSH, "brush"),
@@ -211,8 +211,10 @@ clamp_origin (InpMaskCanvas *self)
   double margin_x = MIN (48.0, iw);
   double margin_y = MIN (48.0, ih);
 
-  self->origin_x = snap (self, CLAMP (self->origin_x, margin_x - iw, MAX (w - margin_x, margin_x - iw)));
-  self->origin_y = snap (self, CLAMP (self->origin_y, margin_y - ih, MAX (h - margin_y, margin_y - ih)));
+  self->origin_x = snap (self, CLAMP (self->origin_x, margin_x - iw,
+                                      MAX (w - margin_x, margin_x - iw)));
+  self->origin_y = snap (self, CLAMP (self->origin_y, margin_y - ih,
+                                      MAX (h - margin_y, margin_y - ih)));
 }
 
 double
@@ -453,7 +455,8 @@ ensure_image_texture (InpMaskCanvas *self,
               int count = (sy1 - sy0) * (MIN (w, x0 + (u + 1) * block) - (x0 + u * block));
 
               for (int c = 0; c < n; c++)
-                out[((gsize) v * tile->width + u) * n + c] = (guint8) ((sums[u * n + c] + count / 2) / count);
+                out[((gsize) v * tile->width + u) * n + c] =
+                  (guint8) ((sums[u * n + c] + count / 2) / count);
             }
         }
 
@@ -810,10 +813,12 @@ tile_bounds (InpMaskCanvas   *self,
 {
   int span = VIEW_TILE << tile->level;
   /* Tile edges land on device pixels so neighbouring tiles meet without a seam. */
-  double x0 = snap (self, self->origin_x + (double) tile->tx * span * self->zoom);
-  double y0 = snap (self, self->origin_y + (double) tile->ty * span * self->zoom);
-  double x1 = snap (self, self->origin_x + ((double) tile->tx * span + (tile->width << tile->level)) * self->zoom);
-  double y1 = snap (self, self->origin_y + ((double) tile->ty * span + (tile->height << tile->level)) * self->zoom);
+  double left = (double) tile->tx * span;
+  double top = (double) tile->ty * span;
+  double x0 = snap (self, self->origin_x + left * self->zoom);
+  double y0 = snap (self, self->origin_y + top * self->zoom);
+  double x1 = snap (self, self->origin_x + (left + (tile->width << tile->level)) * self->zoom);
+  double y1 = snap (self, self->origin_y + (top + (tile->height << tile->level)) * self->zoom);
 
   *bounds = GRAPHENE_RECT_INIT (x0, y0, x1 - x0, y1 - y0);
 }
@@ -924,8 +929,10 @@ inp_mask_canvas_snapshot (GtkWidget   *widget,
                                    image_height (self) * self->zoom);
   tx0 = MAX (0, (int) floor (-self->origin_x / self->zoom / span));
   ty0 = MAX (0, (int) floor (-self->origin_y / self->zoom / span));
-  tx1 = MIN ((image_width (self) + span - 1) / span, (int) ceil ((w - self->origin_x) / self->zoom / span));
-  ty1 = MIN ((image_height (self) + span - 1) / span, (int) ceil ((h - self->origin_y) / self->zoom / span));
+  tx1 = MIN ((image_width (self) + span - 1) / span,
+             (int) ceil ((w - self->origin_x) / self->zoom / span));
+  ty1 = MIN ((image_height (self) + span - 1) / span,
+             (int) ceil ((h - self->origin_y) / self->zoom / span));
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   gtk_snapshot_push_clip (snapshot, &image_rect);
@@ -1364,7 +1371,8 @@ drag_begin_cb (InpMaskCanvas  *self,
                GtkGestureDrag *gesture)
 {
   guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
+  GdkModifierType state = gtk_event_controller_get_current_event_state (controller);
   InpPointerSample sample = { x, y, 1.0 };
 
   /* Pens are followed by the stylus gesture, with pressure; taking them here too would paint
@@ -1412,7 +1420,8 @@ drag_update_cb (InpMaskCanvas  *self,
     }
 
   gtk_gesture_drag_get_start_point (gesture, &x, &y);
-  _inp_mask_canvas_pointer_motion (self, &(InpPointerSample) { x + offset_x, y + offset_y, 1.0 }, 1);
+  _inp_mask_canvas_pointer_motion (self,
+                                   &(InpPointerSample) { x + offset_x, y + offset_y, 1.0 }, 1);
 }
 
 static void
@@ -1450,8 +1459,10 @@ stylus_down_cb (InpMaskCanvas    *self,
                 GtkGestureStylus *gesture)
 {
   GdkDeviceTool *tool = gtk_gesture_stylus_get_device_tool (gesture);
-  gboolean eraser = tool != NULL && gdk_device_tool_get_tool_type (tool) == GDK_DEVICE_TOOL_TYPE_ERASER;
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (gesture));
+  gboolean eraser = tool != NULL &&
+                    gdk_device_tool_get_tool_type (tool) == GDK_DEVICE_TOOL_TYPE_ERASER;
+  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
+  GdkModifierType state = gtk_event_controller_get_current_event_state (controller);
   InpPointerSample sample = { x, y, stylus_pressure (gesture) };
 
   if (self->space_held)
@@ -1493,7 +1504,8 @@ stylus_motion_cb (InpMaskCanvas    *self,
       return;
     }
 
-  _inp_mask_canvas_pointer_motion (self, &(InpPointerSample) { x, y, stylus_pressure (gesture) }, 1);
+  _inp_mask_canvas_pointer_motion (self,
+                                   &(InpPointerSample) { x, y, stylus_pressure (gesture) }, 1);
 }
 
 static void
@@ -1528,7 +1540,9 @@ scroll_cb (InpMaskCanvas            *self,
            double                    dy,
            GtkEventControllerScroll *controller)
 {
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  GdkModifierType state;
+
+  state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
 
   /* Wheels step in notches; touchpads report pixels already. */
   if (gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_WHEEL)
@@ -1856,6 +1870,7 @@ inp_mask_canvas_set_tool (InpMaskCanvas *self,
                           InpCanvasTool  tool)
 {
   gboolean size_changes;
+  const char *nick;
 
   g_return_if_fail (INP_IS_MASK_CANVAS (self));
   g_return_if_fail (tool <= INP_CANVAS_TOOL_LASSO);
@@ -1866,8 +1881,9 @@ inp_mask_canvas_set_tool (InpMaskCanvas *self,
   size_changes = inp_mask_canvas_get_brush_size (self) !=
                  self->sizes[tool == INP_CANVAS_TOOL_ERASER];
   self->tool = tool;
+  nick = g_enum_get_value (g_type_class_peek (INP_TYPE_CANVAS_TOOL), tool)->value_nick;
   g_action_group_change_action_state (G_ACTION_GROUP (self->actions), "tool",
-                                      g_variant_new_string (g_enum_get_value (g_type_class_peek (INP_TYPE_CANVAS_TOOL), tool)->value_nick));
+                                      g_variant_new_string (nick));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOOL]);
   if (size_changes)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BRUSH_SIZE]);
@@ -2719,11 +2735,24 @@ add_binding (GtkWidgetClass  *widget_class,
   gtk_widget_class_add_binding_action (widget_class, keyval, mods, action, NULL);
 }
 
+static const struct
+{
+  guint       keyval;
+  const char *side;
+} extend_keys[] = {
+  { GDK_KEY_Left, "left" },
+  { GDK_KEY_Right, "right" },
+  { GDK_KEY_Up, "top" },
+  { GDK_KEY_Down, "bottom" },
+  { GDK_KEY_Home, "all" },
+};
+
 static void
 inp_mask_canvas_class_init (InpMaskCanvasClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GdkModifierType ctrl_shift = GDK_CONTROL_MASK | GDK_SHIFT_MASK;
 
   object_class->dispose = inp_mask_canvas_dispose;
   object_class->finalize = inp_mask_canvas_finalize;
@@ -2761,7 +2790,8 @@ inp_mask_canvas_class_init (InpMaskCanvasClass *klass)
     g_param_spec_boolean ("show-mask", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ZOOM] =
-    g_param_spec_double ("zoom", NULL, NULL, INP_MASK_CANVAS_MIN_ZOOM, INP_MASK_CANVAS_MAX_ZOOM, 1.0,
+    g_param_spec_double ("zoom", NULL, NULL,
+                         INP_MASK_CANVAS_MIN_ZOOM, INP_MASK_CANVAS_MAX_ZOOM, 1.0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_EDGE_AMOUNT] =
     g_param_spec_int ("edge-amount", NULL, NULL, 1, 500, 8,
@@ -2780,7 +2810,8 @@ inp_mask_canvas_class_init (InpMaskCanvasClass *klass)
     g_signal_new ("mask-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 0);
 
-  gtk_widget_class_set_template_from_resource (widget_class, INP_RESOURCE_PREFIX "/inp-mask-canvas.ui");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               INP_RESOURCE_PREFIX "/inp-mask-canvas.ui");
   gtk_widget_class_bind_template_child (widget_class, InpMaskCanvas, drag);
   gtk_widget_class_bind_template_child (widget_class, InpMaskCanvas, stylus);
   gtk_widget_class_bind_template_callback (widget_class, drag_begin_cb);
@@ -2802,8 +2833,8 @@ inp_mask_canvas_class_init (InpMaskCanvasClass *klass)
 
   /* The keys act while the canvas has focus, so the prompt keeps its own Ctrl+Z. */
   add_binding (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "canvas.undo");
-  add_binding (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.redo");
-  add_binding (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.redo");
+  add_binding (widget_class, GDK_KEY_z, ctrl_shift, "canvas.redo");
+  add_binding (widget_class, GDK_KEY_Z, ctrl_shift, "canvas.redo");
   add_binding (widget_class, GDK_KEY_y, GDK_CONTROL_MASK, "canvas.redo");
   add_binding (widget_class, GDK_KEY_i, GDK_CONTROL_MASK, "canvas.invert");
   add_binding (widget_class, GDK_KEY_Delete, 0, "canvas.clear");
@@ -2811,8 +2842,14 @@ inp_mask_canvas_class_init (InpMaskCanvasClass *klass)
   add_binding (widget_class, GDK_KEY_a, GDK_CONTROL_MASK, "canvas.fill");
   add_binding (widget_class, GDK_KEY_bracketright, GDK_CONTROL_MASK, "canvas.grow");
   add_binding (widget_class, GDK_KEY_bracketleft, GDK_CONTROL_MASK, "canvas.shrink");
-  add_binding (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.feather");
-  add_binding (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.feather");
+  add_binding (widget_class, GDK_KEY_f, ctrl_shift, "canvas.feather");
+  add_binding (widget_class, GDK_KEY_F, ctrl_shift, "canvas.feather");
+  add_binding (widget_class, GDK_KEY_t, ctrl_shift, "canvas.mask-from-alpha");
+  add_binding (widget_class, GDK_KEY_T, ctrl_shift, "canvas.mask-from-alpha");
+  add_binding (widget_class, GDK_KEY_o, ctrl_shift, "canvas.import-mask");
+  add_binding (widget_class, GDK_KEY_O, ctrl_shift, "canvas.import-mask");
+  add_binding (widget_class, GDK_KEY_s, ctrl_shift, "canvas.export-mask");
+  add_binding (widget_class, GDK_KEY_S, ctrl_shift, "canvas.export-mask");
   add_binding (widget_class, GDK_KEY_b, 0, "canvas.tool-brush");
   add_binding (widget_class, GDK_KEY_e, 0, "canvas.tool-eraser");
   add_binding (widget_class, GDK_KEY_r, 0, "canvas.tool-rectangle");
@@ -2829,22 +2866,11 @@ inp_mask_canvas_class_init (InpMaskCanvasClass *klass)
   add_binding (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "canvas.zoom-fit");
   add_binding (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "canvas.zoom-1to1");
   add_binding (widget_class, GDK_KEY_1, 0, "canvas.zoom-1to1");
-  add_binding (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.import-mask");
-  add_binding (widget_class, GDK_KEY_O, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.import-mask");
-  add_binding (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.export-mask");
-  add_binding (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.export-mask");
-  add_binding (widget_class, GDK_KEY_t, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.mask-from-alpha");
-  add_binding (widget_class, GDK_KEY_T, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "canvas.mask-from-alpha");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "canvas.extend", "s", "left");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "canvas.extend", "s", "right");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "canvas.extend", "s", "top");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "canvas.extend", "s", "bottom");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
-                                       "canvas.extend", "s", "all");
+
+  /* Shift+Ctrl+arrow extends the canvas on that side, for outpainting. */
+  for (guint i = 0; i < G_N_ELEMENTS (extend_keys); i++)
+    gtk_widget_class_add_binding_action (widget_class, extend_keys[i].keyval, ctrl_shift,
+                                         "canvas.extend", "s", extend_keys[i].side);
 }
 
 static void

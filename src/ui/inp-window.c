@@ -295,7 +295,8 @@ zoom_changed_cb (InpWindow     *self,
                  InpMaskCanvas *canvas)
 {
   /* Translators: a zoom level, such as “150 %”. */
-  g_autofree char *label = g_strdup_printf (_("%.0f %%"), inp_mask_canvas_get_zoom (canvas) * 100.0);
+  g_autofree char *label = g_strdup_printf (_("%.0f %%"),
+                                            inp_mask_canvas_get_zoom (canvas) * 100.0);
 
   gtk_menu_button_set_label (self->zoom_button, label);
 }
