@@ -271,7 +271,32 @@ test_canvas_rendered (void)
   g_assert_cmpint (ABS (rgb[1] - 128), <=, 2);
   rendered_rgb (pixels, w, 100 * scale - 1, 120 * scale, rgb);
   g_assert_cmpint (ABS (rgb[0] - 128), <=, 2);
+
   g_clear_pointer (&pixels, g_free);
+
+  /* Magnified pixels are drawn whole: the blue/grey edge of the picture falls exactly on the
+   * device pixel where image column 500 starts. */
+  {
+    double ex, ey, shift;
+    int edge;
+
+    inp_mask_canvas_image_to_widget (f.canvas, 500, 400, &ex, &ey);
+    shift = ex - 200.0;
+    _inp_mask_canvas_scroll (f.canvas, shift, 0, 0);
+    inp_mask_canvas_image_to_widget (f.canvas, 500, 400, &ex, &ey);
+    edge = (int) round (ex * scale);
+    g_assert_cmpfloat (edge, ==, ex * scale);
+    inp_test_wait_for_frame (GTK_WIDGET (f.canvas));
+    pixels = render (f.canvas, &w, &h);
+    rendered_rgb (pixels, w, edge - 1, (int) (ey * scale) - 8, rgb);
+    g_assert_cmpint (rgb[0], ==, 0);
+    g_assert_cmpint (rgb[2], ==, 200);
+    rendered_rgb (pixels, w, edge, (int) (ey * scale) - 8, rgb);
+    g_assert_cmpint (rgb[0], ==, 128);
+    g_assert_cmpint (rgb[2], ==, 128);
+    g_clear_pointer (&pixels, g_free);
+    _inp_mask_canvas_scroll (f.canvas, -shift, 0, 0);
+  }
 
   /* The exact mask view: white where the model repaints, black where it keeps. */
   gtk_widget_activate_action (GTK_WIDGET (f.canvas), "canvas.toggle-mask-view", NULL);

@@ -39,6 +39,7 @@ typedef struct
   GdkTexture *mask;
   guint8     *grey;
   cairo_surface_t *surface;
+  cairo_surface_t *image_surface;
   gboolean    uniform;
   guint8      fill;
   int         dirty[4];
@@ -310,6 +311,7 @@ view_tile_free (ViewTile *tile)
   g_clear_object (&tile->image);
   g_clear_object (&tile->mask);
   g_clear_pointer (&tile->surface, cairo_surface_destroy);
+  g_clear_pointer (&tile->image_surface, cairo_surface_destroy);
   g_free (tile->grey);
   g_free (tile);
 }
@@ -610,6 +612,49 @@ ensure_mask_surface (InpMaskCanvas *self,
   return tile->surface;
 }
 
+/* The picture's full-resolution tile as a cairo surface, for drawing pixel-exact at high zoom. */
+static cairo_surface_t *
+ensure_image_surface (InpMaskCanvas *self,
+                      ViewTile      *tile)
+{
+  const guint8 *src = g_bytes_get_data (self->image_bytes, NULL);
+  int n = gdk_pixbuf_get_n_channels (self->pixbuf);
+  int src_stride = gdk_pixbuf_get_rowstride (self->pixbuf);
+  gboolean alpha = gdk_pixbuf_get_has_alpha (self->pixbuf);
+  guint8 *dest;
+  int dest_stride;
+
+  g_assert (tile->level == 0);
+
+  if (tile->image_surface != NULL)
+    return tile->image_surface;
+
+  tile->image_surface = cairo_image_surface_create (alpha ? CAIRO_FORMAT_ARGB32
+                                                          : CAIRO_FORMAT_RGB24,
+                                                    tile->width, tile->height);
+  cairo_surface_flush (tile->image_surface);
+  dest = cairo_image_surface_get_data (tile->image_surface);
+  dest_stride = cairo_image_surface_get_stride (tile->image_surface);
+  src += (gsize) tile->ty * VIEW_TILE * src_stride + (gsize) tile->tx * VIEW_TILE * n;
+
+  for (int v = 0; v < tile->height; v++)
+    {
+      const guint8 *p = src + (gsize) v * src_stride;
+      guint32 *row = (guint32 *) (gpointer) (dest + (gsize) v * dest_stride);
+
+      for (int u = 0; u < tile->width; u++, p += n)
+        {
+          guint32 a = alpha ? p[3] : 255;
+
+          /* Cairo wants native-endian premultiplied ARGB. */
+          row[u] = a << 24 | (p[0] * a / 255) << 16 | (p[1] * a / 255) << 8 | (p[2] * a / 255);
+        }
+    }
+  cairo_surface_mark_dirty (tile->image_surface);
+
+  return tile->image_surface;
+}
+
 static void
 ensure_mask_texture (InpMaskCanvas *self,
                      ViewTile      *tile)
@@ -853,12 +898,12 @@ append_mask_tile (InpMaskCanvas         *self,
 }
 
 static void
-append_mask_pixels (InpMaskCanvas *self,
-                    GtkSnapshot   *snapshot,
-                    int            tx0,
-                    int            ty0,
-                    int            tx1,
-                    int            ty1)
+append_pixels (InpMaskCanvas *self,
+               GtkSnapshot   *snapshot,
+               int            tx0,
+               int            ty0,
+               int            tx1,
+               int            ty1)
 {
   double w = gtk_widget_get_width (GTK_WIDGET (self));
   double h = gtk_widget_get_height (GTK_WIDGET (self));
@@ -866,6 +911,25 @@ append_mask_pixels (InpMaskCanvas *self,
 
   cairo_translate (cr, self->origin_x, self->origin_y);
   cairo_scale (cr, self->zoom, self->zoom);
+
+  if (!self->show_mask)
+    for (int ty = ty0; ty < ty1; ty++)
+      for (int tx = tx0; tx < tx1; tx++)
+        {
+          ViewTile *tile = ensure_view_tile (self, 0, tx, ty);
+          cairo_pattern_t *pattern;
+          cairo_matrix_t matrix;
+
+          pattern = cairo_pattern_create_for_surface (ensure_image_surface (self, tile));
+          cairo_matrix_init_translate (&matrix, -tx * VIEW_TILE, -ty * VIEW_TILE);
+          cairo_pattern_set_matrix (pattern, &matrix);
+          cairo_pattern_set_filter (pattern, CAIRO_FILTER_NEAREST);
+          cairo_set_source (cr, pattern);
+          cairo_rectangle (cr, tx * VIEW_TILE, ty * VIEW_TILE, tile->width, tile->height);
+          cairo_fill (cr);
+          cairo_pattern_destroy (pattern);
+        }
+
   if (self->show_mask)
     cairo_set_source_rgb (cr, 1, 1, 1);
   else
@@ -919,8 +983,8 @@ inp_mask_canvas_snapshot (GtkWidget   *widget,
 
   self->frame++;
   level = view_level (self);
-  /* GTK 4.8 always filters textures linearly, which would smear mask edges across a magnified
-   * pixel; from 200 % the mask is drawn with cairo and nearest-neighbour sampling instead. */
+  /* GTK 4.8 always filters textures linearly, which would smear each magnified pixel into its
+   * neighbours; from 200 % picture and mask are drawn with cairo, nearest-neighbour, instead. */
   pixel_exact = self->zoom * gtk_widget_get_scale_factor (widget) >= 2.0;
   span = VIEW_TILE << level;
 
@@ -951,18 +1015,19 @@ inp_mask_canvas_snapshot (GtkWidget   *widget,
         tile->frame = self->frame;
         tile_bounds (self, tile, &bounds);
 
+        if (pixel_exact)
+          continue;
+
         if (!self->show_mask)
           {
             ensure_image_texture (self, tile);
             gtk_snapshot_append_texture (snapshot, tile->image, &bounds);
           }
-
-        if (!pixel_exact)
-          append_mask_tile (self, snapshot, tile, &bounds);
+        append_mask_tile (self, snapshot, tile, &bounds);
       }
 
   if (pixel_exact)
-    append_mask_pixels (self, snapshot, tx0, ty0, tx1, ty1);
+    append_pixels (self, snapshot, tx0, ty0, tx1, ty1);
 
   gtk_snapshot_pop (snapshot);
 
