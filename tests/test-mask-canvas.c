@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "inp-error.h"
 #include "inp-mask-canvas-private.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
@@ -643,6 +644,49 @@ test_canvas_alpha (void)
 }
 
 static void
+test_canvas_texture (void)
+{
+  Fixture f;
+  guint8 data[4 * 3 * 2];
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GdkPixbuf *pixbuf;
+  GdkTexture *image;
+
+  fixture_setup (&f);
+
+  /* A 3 × 2 premultiplied texture: opaque red, half-transparent green, transparent. */
+  memset (data, 0, sizeof data);
+  memcpy (data + 0, (guint8[]) { 0, 0, 255, 255 }, 4);
+  memcpy (data + 4, (guint8[]) { 0, 128, 0, 128 }, 4);
+  bytes = g_bytes_new (data, sizeof data);
+  texture = gdk_memory_texture_new (3, 2, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes, 12);
+
+  g_object_set (f.canvas, "image", texture, NULL);
+  g_object_get (f.canvas, "image", &image, NULL);
+  g_assert_true (image == texture);
+  g_object_unref (image);
+
+  /* The canvas keeps straight RGBA for its own use, with a fresh empty mask. */
+  pixbuf = inp_mask_canvas_get_pixbuf (f.canvas);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 3);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 2);
+  g_assert_cmpmem (pixel_at (pixbuf, 0, 0), 4, ((guint8[]) { 255, 0, 0, 255 }), 4);
+  g_assert_cmpmem (pixel_at (pixbuf, 1, 0), 4, ((guint8[]) { 0, 255, 0, 128 }), 4);
+  g_assert_cmpuint (pixel_at (pixbuf, 2, 0)[3], ==, 0);
+  g_assert_cmpint (inp_mask_get_width (inp_mask_canvas_get_mask (f.canvas)), ==, 3);
+  g_assert_true (inp_mask_canvas_is_mask_empty (f.canvas));
+
+  /* Its alpha makes a mask: the transparent pixels are repainted. */
+  gtk_widget_activate_action (GTK_WIDGET (f.canvas), "canvas.mask-from-alpha", NULL);
+  g_assert_cmpuint (inp_mask_get_pixel (inp_mask_canvas_get_mask (f.canvas), 2, 1), ==, 255);
+  g_assert_cmpuint (inp_mask_get_pixel (inp_mask_canvas_get_mask (f.canvas), 0, 0), ==, 0);
+  inp_test_wait_for_frame (GTK_WIDGET (f.canvas));
+
+  fixture_teardown (&f);
+}
+
+static void
 test_canvas_view (void)
 {
   Fixture f;
@@ -681,10 +725,25 @@ test_canvas_view (void)
   fixture_teardown (&f);
 }
 
-static void
-set_flag_cb (gboolean *flag)
+typedef struct
 {
-  *flag = TRUE;
+  gboolean  done;
+  gboolean  ok;
+  int       width;
+  int       height;
+  GError   *error;
+} ImportResult;
+
+static void
+import_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  ImportResult *r = user_data;
+
+  r->ok = _inp_mask_canvas_import_mask_file_finish (INP_MASK_CANVAS (source), result,
+                                                    &r->width, &r->height, &r->error);
+  r->done = TRUE;
 }
 
 static void
@@ -699,12 +758,11 @@ test_canvas_import (void)
   g_autoptr(GFile) small_file = g_file_new_for_path (small);
   g_autoptr(GFile) bad_file = g_file_new_for_path (bad);
   g_autoptr(GError) error = NULL;
+  ImportResult r = { FALSE };
   InpMask *mask;
-  gboolean changed = FALSE;
 
   fixture_setup (&f);
   mask = inp_mask_canvas_get_mask (f.canvas);
-  g_signal_connect_swapped (f.canvas, "mask-changed", G_CALLBACK (set_flag_cb), &changed);
 
   /* A quarter-size mask file: read off the main loop, scaled to fit, one undo step. */
   inp_mask_fill_rect (source, &(InpMaskRect) { 0, 0, IMAGE_W / 8, IMAGE_H / 8 }, INP_MASK_REPAINT);
@@ -715,19 +773,26 @@ test_canvas_import (void)
   g_file_set_contents (bad, "no picture here", -1, &error);
   g_assert_no_error (error);
 
-  _inp_mask_canvas_import_mask_file (f.canvas, small_file);
-  inp_test_wait_for (&changed, 10000);
+  _inp_mask_canvas_import_mask_file_async (f.canvas, small_file, import_cb, &r);
+  inp_test_wait_for (&r.done, 10000);
+  g_assert_no_error (r.error);
+  g_assert_true (r.ok);
+  g_assert_cmpint (r.width, ==, IMAGE_W / 4);
+  g_assert_cmpint (r.height, ==, IMAGE_H / 4);
   g_assert_cmpuint (inp_mask_get_pixel (mask, IMAGE_W / 4, IMAGE_H / 4), ==, 255);
   g_assert_cmpuint (inp_mask_get_pixel (mask, IMAGE_W * 3 / 4, IMAGE_H * 3 / 4), ==, 0);
   g_assert_cmpuint (inp_mask_get_n_undo_steps (mask), ==, 1);
 
-  /* A broken file changes nothing. */
-  changed = FALSE;
-  _inp_mask_canvas_import_mask_file (f.canvas, bad_file);
-  for (int i = 0; i < 50 && !changed; i++)
-    g_main_context_iteration (NULL, FALSE), g_usleep (2000);
-  g_assert_false (changed);
+  /* A broken file is refused by name and changes nothing. */
+  r = (ImportResult) { FALSE };
+  _inp_mask_canvas_import_mask_file_async (f.canvas, bad_file, import_cb, &r);
+  inp_test_wait_for (&r.done, 10000);
+  g_assert_false (r.ok);
+  g_assert_error (r.error, INP_ERROR, INP_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (r.error->message, "broken.png"));
+  g_clear_error (&r.error);
   g_assert_cmpuint (inp_mask_get_pixel (mask, IMAGE_W / 4, IMAGE_H / 4), ==, 255);
+  g_assert_cmpuint (inp_mask_get_n_undo_steps (mask), ==, 1);
 
   fixture_teardown (&f);
   inp_test_remove_tree (dir);
@@ -831,6 +896,7 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/mask-canvas/extend", test_canvas_extend);
   inp_test_ui_add_func ("/ui/mask-canvas/alpha", test_canvas_alpha);
   inp_test_ui_add_func ("/ui/mask-canvas/view", test_canvas_view);
+  inp_test_ui_add_func ("/ui/mask-canvas/texture", test_canvas_texture);
   inp_test_ui_add_func ("/ui/mask-canvas/export", test_canvas_export);
   inp_test_ui_add_func ("/ui/mask-canvas/import", test_canvas_import);
 

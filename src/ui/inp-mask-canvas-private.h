@@ -32,8 +32,15 @@ void        _inp_mask_canvas_scroll         (InpMaskCanvas          *self,
                                              double                  dx,
                                              double                  dy,
                                              GdkModifierType         state);
-void        _inp_mask_canvas_import_mask_file (InpMaskCanvas    *self,
-                                               GFile            *file);
+void        _inp_mask_canvas_import_mask_file_async  (InpMaskCanvas       *self,
+                                                      GFile               *file,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean    _inp_mask_canvas_import_mask_file_finish (InpMaskCanvas       *self,
+                                                      GAsyncResult        *result,
+                                                      int                 *file_width,
+                                                      int                 *file_height,
+                                                      GError             **error);
 const char *_inp_mask_canvas_get_a11y_description (InpMaskCanvas    *self);
 
 G_END_DECLS

@@ -2114,55 +2114,126 @@ load_mask_thread (GTask        *task,
     g_task_return_pointer (task, pixbuf, g_object_unref);
 }
 
+typedef struct
+{
+  GFile *file;
+  int    width;
+  int    height;
+} ImportData;
+
+static void
+import_data_free (ImportData *data)
+{
+  g_clear_object (&data->file);
+  g_free (data);
+}
+
 static void
 mask_loaded_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  InpMaskCanvas *self = INP_MASK_CANVAS (source);
+  g_autoptr(GTask) task = user_data;
+  InpMaskCanvas *self = g_task_get_source_object (task);
+  ImportData *data = g_task_get_task_data (task);
   g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean scaled = FALSE;
+  GError *error = NULL;
 
   pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
   if (pixbuf == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (self->mask == NULL || self->mode != MODE_NONE)
+    {
+      g_task_return_new_error (task, INP_ERROR, INP_ERROR_INVALID_INPUT,
+                               _("Finish the stroke before importing a mask"));
+      return;
+    }
+
+  data->width = gdk_pixbuf_get_width (pixbuf);
+  data->height = gdk_pixbuf_get_height (pixbuf);
+  if (!inp_mask_import (self->mask, pixbuf, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  mask_step_done (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Reads a mask picture off the main thread, then replaces the mask with it as one undo step. */
+void
+_inp_mask_canvas_import_mask_file_async (InpMaskCanvas       *self,
+                                         GFile               *file,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) load = NULL;
+  ImportData *data = g_new0 (ImportData, 1);
+
+  data->file = g_object_ref (file);
+  task = g_task_new (self, self->cancellable, callback, user_data);
+  g_task_set_source_tag (task, _inp_mask_canvas_import_mask_file_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) import_data_free);
+
+  load = g_task_new (NULL, self->cancellable, mask_loaded_cb, g_steal_pointer (&task));
+  g_task_set_task_data (load, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (load, load_mask_thread);
+}
+
+/* Returns the size of the mask file, which was scaled when it differs from the picture's. */
+gboolean
+_inp_mask_canvas_import_mask_file_finish (InpMaskCanvas  *self,
+                                          GAsyncResult   *result,
+                                          int            *file_width,
+                                          int            *file_height,
+                                          GError        **error)
+{
+  ImportData *data = g_task_get_task_data (G_TASK (result));
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  *file_width = data->width;
+  *file_height = data->height;
+  return TRUE;
+}
+
+static void
+import_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  InpMaskCanvas *self = INP_MASK_CANVAS (source);
+  g_autoptr(GError) error = NULL;
+  int width, height;
+
+  if (!_inp_mask_canvas_import_mask_file_finish (self, result, &width, &height, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_toast (self, error->message);
       return;
     }
 
-  if (self->mask == NULL || self->mode != MODE_NONE)
-    return;
-
-  if (!inp_mask_import (self->mask, pixbuf, &scaled, &error))
-    {
-      show_toast (self, error->message);
-      return;
-    }
-
-  mask_step_done (self);
-  if (scaled)
+  if (width != image_width (self) || height != image_height (self))
     {
       g_autofree char *message =
         /* Translators: the mask file had another size than the picture. */
         g_strdup_printf (_("The mask was %d × %d pixels and was scaled to fit the picture"),
-                         gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf));
+                         width, height);
 
       show_toast (self, message);
     }
-}
-
-/* Reads a mask picture off the main thread, then replaces the mask with it as one undo step. */
-void
-_inp_mask_canvas_import_mask_file (InpMaskCanvas *self,
-                                   GFile         *file)
-{
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, mask_loaded_cb, NULL);
-
-  g_task_set_source_tag (task, _inp_mask_canvas_import_mask_file);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, load_mask_thread);
 }
 
 static void
@@ -2205,7 +2276,7 @@ import_chosen_cb (GObject      *source,
 
   self->choosing = FALSE;
   if (file != NULL && self->mask != NULL)
-    _inp_mask_canvas_import_mask_file (self, file);
+    _inp_mask_canvas_import_mask_file_async (self, file, import_done_cb, NULL);
 }
 
 /* Actions */
