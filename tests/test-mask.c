@@ -316,6 +316,17 @@ test_mask_shapes (void)
   g_assert_cmpuint (inp_mask_get_pixel (mask, 210, 210), ==, 255);
   g_assert_cmpuint (inp_mask_get_pixel (mask, 270, 270), ==, 0);
 
+  /* A big rectangle costs no pixel memory for the tiles it covers whole. */
+  {
+    g_autoptr(InpMask) big = inp_mask_new (4096, 4096);
+
+    inp_mask_fill_rect (big, &(InpMaskRect) { 100, 100, 3000, 3000 }, INP_MASK_REPAINT);
+    g_assert_cmpuint (inp_mask_get_n_allocated_tiles (big), ==, 4 * 12);
+    g_assert_cmpfloat (inp_mask_get_coverage (big), ==, 9000000.0 / (4096.0 * 4096.0));
+    g_assert_true (inp_mask_undo (big));
+    g_assert_true (inp_mask_is_empty (big));
+  }
+
   /* Clearing a rectangle through all three shapes. */
   inp_mask_fill_rect (mask, &(InpMaskRect) { 0, 0, 300, 130 }, INP_MASK_KEEP);
   g_assert_cmpuint (inp_mask_get_pixel (mask, 20, 30), ==, 0);

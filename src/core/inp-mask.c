@@ -1078,6 +1078,14 @@ apply_coverage (guint8 old,
 
 typedef int (*CoverageFunc) (double x, double y, gpointer data);
 
+static int
+rect_coverage (double   x,
+               double   y,
+               gpointer data)
+{
+  return 255;
+}
+
 static void
 fill_shape (InpMask      *self,
             int           bx0,
@@ -1104,7 +1112,21 @@ fill_shape (InpMask      *self,
         int index = tile_index (self, tx, ty);
         int sx0 = MAX (bx0, tx * TILE), sx1 = MIN (bx1, (tx + 1) * TILE);
         int sy0 = MAX (by0, ty * TILE), sy1 = MIN (by1, (ty + 1) * TILE);
-        Tile *tile = txn_touch (self, index, TRUE);
+        int w, h;
+        Tile *tile;
+
+        /* A rectangle covering a whole tile makes it uniform without touching its pixels. */
+        tile_extent (self, index, &w, &h);
+        if (coverage == rect_coverage && (value == 0 || value == 255) &&
+            sx1 - sx0 == w && sy1 - sy0 == h)
+          {
+            tile = txn_touch (self, index, FALSE);
+            g_clear_pointer (&tile->data, g_free);
+            tile->fill = value;
+            continue;
+          }
+
+        tile = txn_touch (self, index, TRUE);
 
         for (int y = sy0; y < sy1; y++)
           {
@@ -1121,14 +1143,6 @@ fill_shape (InpMask      *self,
       }
   txn_end (self);
   emit_changed (self, bx0, by0, bx1, by1);
-}
-
-static int
-rect_coverage (double   x,
-               double   y,
-               gpointer data)
-{
-  return 255;
 }
 
 void
