@@ -202,21 +202,15 @@ bench_draw (void)
   gtk_window_destroy (window);
 }
 
-static void
-bench_undo (void)
+/* 200 strokes at 100 %, each wandering over a few hundred pixels somewhere in the picture. */
+static gsize
+paint_strokes (InpMask *mask,
+               guint    n)
 {
-  g_autoptr(GdkPixbuf) picture = make_picture (8192);
-  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
-  GtkWindow *window;
-  InpMaskCanvas *canvas = present_canvas (&window, picture);
-  InpMask *mask = inp_mask_canvas_get_mask (canvas);
   GRand *rand = g_rand_new_with_seed (42);
   gsize max_undo = 0;
-  guint kept;
 
-  /* 200 strokes at 100 %, each wandering over a few hundred pixels somewhere in the picture. */
-  inp_mask_canvas_zoom_at (canvas, 1.0, 0, 0);
-  for (guint s = 0; s < 200; s++)
+  for (guint s = 0; s < n; s++)
     {
       InpBrush brush = { 64.0, 0.2, 1.0, FALSE };
       double x = g_rand_double_range (rand, 100, 8000);
@@ -232,6 +226,32 @@ bench_undo (void)
       inp_mask_end_stroke (mask);
       max_undo = MAX (max_undo, inp_mask_get_undo_size (mask));
     }
+
+  g_rand_free (rand);
+  return max_undo;
+}
+
+static void
+bench_undo (void)
+{
+  g_autoptr(GdkPixbuf) picture = make_picture (8192);
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  GtkWindow *window;
+  InpMaskCanvas *canvas = present_canvas (&window, picture);
+  InpMask *mask = inp_mask_canvas_get_mask (canvas);
+  g_autoptr(InpMask) capped = inp_mask_new (8192, 8192);
+  gsize max_undo, max_capped;
+  guint kept;
+
+  /* The same strokes under a 1 MB cap show the oldest steps going. */
+  inp_mask_set_undo_limit (capped, 1024 * 1024);
+  max_capped = paint_strokes (capped, 200);
+  g_print ("{\"bench\":\"undo-memory-capped\",\"strokes\":200,\"steps_kept\":%u,"
+           "\"max_mb\":%.2f,\"cap_mb\":1.0}\n",
+           inp_mask_get_n_undo_steps (capped), max_capped / 1048576.0);
+
+  inp_mask_canvas_zoom_at (canvas, 1.0, 0, 0);
+  max_undo = paint_strokes (mask, 200);
   kept = inp_mask_get_n_undo_steps (mask);
   inp_test_wait_for_frame (GTK_WIDGET (canvas));
 
@@ -253,7 +273,6 @@ bench_undo (void)
            times->len, percentile (times, 0.5), percentile (times, 0.95), percentile (times, 1.0));
   g_print ("{\"bench\":\"undo-peak-rss\",\"mb\":%.1f}\n", peak_rss_mb ());
 
-  g_rand_free (rand);
   gtk_window_destroy (window);
 }
 
