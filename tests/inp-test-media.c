@@ -1,0 +1,110 @@
+/* inp-test-media.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "inp-test-media.h"
+
+/* Walks a GIF's blocks and counts its image descriptors: gdk-pixbuf's animation API can only
+ * step through frames by wall-clock time. Fails the test on a malformed file. */
+guint
+inp_test_count_gif_frames (GBytes *gif)
+{
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (gif, &size);
+  gsize offset = 13;
+  guint frames = 0;
+
+  g_assert_cmpuint (size, >, 13);
+  g_assert_true (memcmp (data, "GIF89a", 6) == 0 || memcmp (data, "GIF87a", 6) == 0);
+  if (data[10] & 0x80)
+    offset += 3u << ((data[10] & 0x07) + 1);
+
+  while (offset < size)
+    {
+      guint8 kind = data[offset];
+
+      if (kind == 0x3b)
+        return frames;
+
+      if (kind == 0x21)
+        offset += 2;
+      else if (kind == 0x2c)
+        {
+          g_assert_cmpuint (offset + 10, <=, size);
+          frames++;
+          if (data[offset + 9] & 0x80)
+            offset += 3u << ((data[offset + 9] & 0x07) + 1);
+          offset += 10 + 1;   /* the descriptor, then the LZW minimum code size */
+        }
+      else
+        g_error ("unexpected GIF block 0x%02x at %" G_GSIZE_FORMAT, kind, offset);
+
+      /* Data sub-blocks up to the zero-length terminator. */
+      while (offset < size && data[offset] != 0)
+        offset += data[offset] + 1;
+      offset++;
+    }
+
+  g_error ("GIF without a trailer");
+}
+
+GdkPixbuf *
+inp_test_load_pixbuf (GBytes *bytes)
+{
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(GError) error = NULL;
+
+  gdk_pixbuf_loader_write_bytes (loader, bytes, &error);
+  g_assert_no_error (error);
+  gdk_pixbuf_loader_close (loader, &error);
+  g_assert_no_error (error);
+
+  return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
+}
+
+/* A photo-like test picture: smooth gradients, so that lossy codecs behave as on real images. */
+GdkPixbuf *
+inp_test_new_pattern (int      width,
+                      int      height,
+                      gboolean alpha)
+{
+  GdkPixbuf *pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, width, height);
+  int stride = gdk_pixbuf_get_rowstride (pixbuf);
+  int channels = gdk_pixbuf_get_n_channels (pixbuf);
+  guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint8 *p = pixels + (gsize) y * stride + (gsize) x * channels;
+
+        p[0] = (guint8) (x * 255 / MAX (width - 1, 1));
+        p[1] = (guint8) (y * 255 / MAX (height - 1, 1));
+        p[2] = (guint8) ((x + y) & 0xff);
+        if (alpha)
+          p[3] = 255;
+      }
+
+  return pixbuf;
+}
+
+void
+inp_test_get_pixel (GdkPixbuf *pixbuf,
+                    int        x,
+                    int        y,
+                    guint8    *rgba)
+{
+  const guint8 *p = gdk_pixbuf_read_pixels (pixbuf)
+                    + (gsize) y * gdk_pixbuf_get_rowstride (pixbuf)
+                    + (gsize) x * gdk_pixbuf_get_n_channels (pixbuf);
+
+  rgba[0] = p[0];
+  rgba[1] = p[1];
+  rgba[2] = p[2];
+  rgba[3] = gdk_pixbuf_get_has_alpha (pixbuf) ? p[3] : 255;
+}
