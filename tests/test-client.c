@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <libsoup/soup.h>
 
@@ -136,8 +139,14 @@ assert_output_file (const char     *path,
   g_autofree char *contents = NULL;
   gsize length = 0;
 
+  GStatBuf st;
+
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   g_assert_cmpuint (length, >, 16);
+
+  /* Results are the user's pictures: they follow the umask (022 here), not a private mode. */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
 
   if (g_str_has_suffix (path, ".mp4"))
     {
@@ -1003,6 +1012,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  umask (022);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) \

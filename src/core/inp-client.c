@@ -1993,7 +1993,7 @@ data_uri_save_thread (GTask        *task,
     }
 
   if (!g_file_replace_contents (save->partial, g_bytes_get_data (bytes, NULL),
-                                g_bytes_get_size (bytes), NULL, FALSE, G_FILE_CREATE_PRIVATE,
+                                g_bytes_get_size (bytes), NULL, FALSE, G_FILE_CREATE_NONE,
                                 NULL, cancellable, &error))
     {
       g_free (mime);
@@ -2146,7 +2146,7 @@ download_next (GTask *task)
       return;
     }
 
-  stream = g_file_replace (download->partial, NULL, FALSE, G_FILE_CREATE_PRIVATE,
+  stream = g_file_replace (download->partial, NULL, FALSE, G_FILE_CREATE_NONE,
                            g_task_get_cancellable (task), &error);
   if (stream == NULL)
     {
