@@ -42,6 +42,7 @@ typedef struct
   gboolean             with_files;
   InpLibraryJobStatus  status;
   guint                n_outputs;
+  gboolean             own_sandbox;  /* run with --sandbox rather than against ours */
 } Case;
 
 static void
@@ -132,8 +133,13 @@ run_and_kill (Fixture    *fixture,
     }
   if (test_case->n_outputs > 1)
     g_ptr_array_add (argv, g_strdup_printf ("num_outputs=%u", test_case->n_outputs));
-  g_ptr_array_add (argv, g_strdup ("--base-url"));
-  g_ptr_array_add (argv, g_strdup (inp_sandbox_get_base_url (fixture->sandbox)));
+  if (test_case->own_sandbox)
+    g_ptr_array_add (argv, g_strdup ("--sandbox"));
+  else
+    {
+      g_ptr_array_add (argv, g_strdup ("--base-url"));
+      g_ptr_array_add (argv, g_strdup (inp_sandbox_get_base_url (fixture->sandbox)));
+    }
   g_ptr_array_add (argv, g_strdup ("--wait"));
   g_ptr_array_add (argv, g_strdup (test_case->wait));
   g_ptr_array_add (argv, g_strdup ("-o"));
@@ -468,6 +474,27 @@ test_refused (Fixture       *fixture,
   assert_outputs_complete (library, job, 1);
 }
 
+/* A job of the CLI's own sandbox, killed: that sandbox died with it, and so did the prediction. */
+static void
+test_sandbox_gone (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const Case own = { INP_DEBUG_POINT_POLLING, "0", "stability-ai/sdxl", FALSE, 0, 1, TRUE };
+  g_autoptr(InpLibrary) library = NULL;
+  g_autoptr(InpLibraryJob) job = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  run_and_kill (fixture, &own);
+  g_assert_cmpint (resume_cli (fixture, &out, &err), ==, 1);
+
+  library = open_library (fixture);
+  job = the_only_job (library);
+  g_assert_cmpint (inp_library_job_get_status (job), ==, INP_LIBRARY_JOB_STATUS_EXPIRED);
+  g_assert_nonnull (strstr (inp_library_job_get_error (job), "simulated service"));
+  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_GET), ==, 0);
+}
+
 static int
 open_dev_full (const char *path,
                gpointer    user_data)
@@ -691,6 +718,8 @@ main (int   argc,
   g_test_add ("/core/resume/forgotten", Fixture, NULL, fixture_setup, test_forgotten,
               fixture_teardown);
   g_test_add ("/core/resume/refused", Fixture, NULL, fixture_setup, test_refused,
+              fixture_teardown);
+  g_test_add ("/core/resume/sandbox-gone", Fixture, NULL, fixture_setup, test_sandbox_gone,
               fixture_teardown);
   g_test_add ("/core/resume/disk-full", Fixture, NULL, fixture_setup, test_disk_full,
               fixture_teardown);

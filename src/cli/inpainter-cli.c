@@ -1101,7 +1101,6 @@ command_resume (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) connect_error = NULL;
   g_autoptr(GPtrArray) unfinished = NULL;
   g_autoptr(InpResume) resume = NULL;
   g_auto(Cli) cli = { 0, };
@@ -1136,9 +1135,8 @@ command_resume (int    argc,
     if (inp_library_job_get_prediction_id (g_ptr_array_index (unfinished, i)) != NULL)
       needs_service = TRUE;
 
-  /* Without a connection, jobs that were never sent are still settled. */
-  if (needs_service && !connect_client (&cli, base_url, FALSE, &connect_error))
-    report_error (connect_error);
+  if (needs_service && !connect_client (&cli, base_url, FALSE, &error))
+    return report_error (error);
 
   resume = inp_resume_new (cli.library);
   if (cli.client != NULL)
@@ -1153,8 +1151,6 @@ command_resume (int    argc,
 
   if (cli.error != NULL)
     return report_error (cli.error);
-  if (connect_error != NULL)
-    return exit_code_for_error (connect_error);
 
   return outcome.status;
 }

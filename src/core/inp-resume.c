@@ -110,7 +110,8 @@ inp_resume_new (InpLibrary *library)
  * @client: a client for one endpoint
  *
  * Jobs recorded for @client's endpoint host are followed through it. Jobs of a host that no
- * client serves stay unfinished, and are reported with an error.
+ * client serves stay unfinished, and are reported with an error; except those of a loopback
+ * host, which ran on a sandbox that has stopped since: they are expired.
  */
 void
 inp_resume_add_client (InpResume *self,
@@ -164,6 +165,15 @@ client_for_host (InpResume  *self,
     }
 
   return NULL;
+}
+
+/* The built-in sandbox serves on loopback and lives only as long as the program that started it. */
+static gboolean
+is_loopback_host (const char *host)
+{
+  return host != NULL && (g_str_has_prefix (host, "127.") || g_str_has_prefix (host, "[::1]")
+                          || g_str_equal (host, "localhost")
+                          || g_str_has_prefix (host, "localhost:"));
 }
 
 static void
@@ -364,6 +374,14 @@ start_job (InpResume     *self,
     }
 
   rj->client = client_for_host (self, host);
+  if (rj->client == NULL && is_loopback_host (host))
+    {
+      inp_job_record_set_status (rj->record, INP_LIBRARY_JOB_STATUS_EXPIRED,
+                                 _("This job ran on a simulated service on this computer, which "
+                                   "has stopped since, and its prediction with it."));
+      job_done (rj, NULL);
+      return;
+    }
   if (rj->client == NULL)
     {
       g_autoptr(GError) error = NULL;
