@@ -31,6 +31,7 @@ struct _InpJob
   GPtrArray     *files;
   InpLibrary    *library;
   InpJobRecord  *record;
+  gboolean       failure_recorded;
 
   InpJobState    state;
   InpPrediction *prediction;
@@ -280,7 +281,7 @@ run_fail (InpJob *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
-  if (self->record != NULL)
+  if (self->record != NULL && !self->failure_recorded)
     inp_job_record_fail (self->record, error);
   run_cleanup (self);
   set_state (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
@@ -341,7 +342,7 @@ store_files_cb (GObject      *source,
   if (outputs == NULL)
     {
       /* The library has already left the job to be fetched again, with the reason. */
-      g_clear_object (&self->record);
+      self->failure_recorded = TRUE;
       run_fail (self, error);
       return;
     }
