@@ -106,6 +106,18 @@ inp_job_record_get_status (InpJobRecord *self)
   return self->status;
 }
 
+/* A job the user deleted while it ran is simply no longer recorded; anything else is a fault. */
+static void
+report_write_error (InpJobRecord *self,
+                    const GError *error)
+{
+  if (g_error_matches (error, INP_ERROR, INP_ERROR_NOT_FOUND))
+    g_debug ("job-record: job %" G_GINT64_FORMAT " was deleted", self->job_id);
+  else
+    g_warning ("job-record: job %" G_GINT64_FORMAT " could not be updated: %s", self->job_id,
+               error->message);
+}
+
 /**
  * inp_job_record_set_status:
  * @message: (nullable): why, for a person
@@ -128,8 +140,7 @@ inp_job_record_set_status (InpJobRecord        *self,
 
   if (!inp_library_update_status (self->library, self->job_id, status, message, &error))
     {
-      g_warning ("job-record: job %" G_GINT64_FORMAT " could not be updated: %s",
-                 self->job_id, error->message);
+      report_write_error (self, error);
       return;
     }
 
@@ -187,8 +198,7 @@ record_prediction (InpJobRecord *self)
                                          inp_prediction_get_id (prediction), &error))
         self->has_prediction_id = TRUE;
       else
-        g_warning ("job-record: the prediction id of job %" G_GINT64_FORMAT " could not be "
-                   "kept: %s", self->job_id, error->message);
+        report_write_error (self, error);
       g_clear_error (&error);
     }
 
