@@ -221,11 +221,10 @@ update_upload_subtitle (InpPreferencesWindow *self)
 {
   if (adw_combo_row_get_selected (self->upload_row) == 0)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->upload_row),
-                                 _("Uploaded as files where the endpoint accepts them, "
-                                   "otherwise sent inside the request"));
+                                 _("As files where the endpoint takes them"));
   else
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->upload_row),
-                                 _("Always sent inside the request, as data URIs"));
+                                 _("Always inside the request"));
 }
 
 /* ─── Endpoint ────────────────────────────────────────────────────────────────────────────────── */
