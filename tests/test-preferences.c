@@ -296,9 +296,12 @@ test_bind_settings (void)
 
   /* Upload strategy, with a subtitle that says what the choice does. */
   g_assert_cmpuint (adw_combo_row_get_selected (upload_row), ==, 0);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (upload_row)), ==,
+                   "As files where the endpoint takes them");
   adw_combo_row_set_selected (upload_row, 1);
   g_assert_cmpint (g_settings_get_enum (settings, "upload-strategy"), ==, 1);
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (upload_row)), "data URI"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (upload_row)), ==,
+                   "Always inside the request");
   g_settings_set_string (settings, "upload-strategy", "automatic");
   g_assert_cmpuint (adw_combo_row_get_selected (upload_row), ==, 0);
 
@@ -442,7 +445,8 @@ static void
 test_token_saved_on_close (void)
 {
   g_autoptr(GSettings) settings = new_settings ();
-  g_autoptr(InpEndpoint) quickrouter = inp_endpoint_new_for_preset (INP_ENDPOINT_PRESET_QUICKROUTER);
+  g_autoptr(InpEndpoint) quickrouter =
+    inp_endpoint_new_for_preset (INP_ENDPOINT_PRESET_QUICKROUTER);
   InpPreferencesWindow *window;
   g_autofree char *stored = NULL;
 
@@ -470,7 +474,8 @@ test_token_follows_endpoint (void)
 {
   g_autoptr(GSettings) settings = new_settings ();
   g_autoptr(InpEndpoint) replicate = inp_endpoint_new_for_preset (INP_ENDPOINT_PRESET_REPLICATE);
-  g_autoptr(InpEndpoint) quickrouter = inp_endpoint_new_for_preset (INP_ENDPOINT_PRESET_QUICKROUTER);
+  g_autoptr(InpEndpoint) quickrouter =
+    inp_endpoint_new_for_preset (INP_ENDPOINT_PRESET_QUICKROUTER);
   InpPreferencesWindow *window;
   AdwComboRow *endpoint_row;
   GtkWidget *custom_row;
@@ -562,7 +567,8 @@ static void
 test_environment_token (void)
 {
   g_autoptr(GSettings) settings = new_settings ();
-  g_autoptr(InpEndpoint) quickrouter = inp_endpoint_new_for_preset (INP_ENDPOINT_PRESET_QUICKROUTER);
+  g_autoptr(InpEndpoint) quickrouter =
+    inp_endpoint_new_for_preset (INP_ENDPOINT_PRESET_QUICKROUTER);
   InpPreferencesWindow *window;
 
   keyring_store (quickrouter, OTHER_TOKEN);

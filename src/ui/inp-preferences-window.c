@@ -65,6 +65,7 @@ struct _InpPreferencesWindow
   guint                 pending;           /* keyring writes and folder checks under way */
   gboolean              setting_token;     /* the row's text changes from the keyring, not typing */
   gboolean              token_edited;      /* typed and not yet saved */
+  guint                 token_edits;       /* counts edits, to tell what a save covered */
   gboolean              close_after_save;
 };
 
@@ -249,7 +250,8 @@ static char *
 check_custom_url (InpPreferencesWindow  *self,
                   GError               **error)
 {
-  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row))));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->custom_url_row));
+  g_autofree char *url = g_strstrip (g_strdup (text));
 
   if (*url == '\0')
     {
@@ -510,6 +512,7 @@ token_changed_cb (InpPreferencesWindow *self)
     return;
 
   self->token_edited = TRUE;
+  self->token_edits++;
   /* A keyring answer still on its way must not overwrite what is being typed. */
   g_cancellable_cancel (self->lookup_cancellable);
   g_clear_object (&self->lookup_cancellable);
@@ -519,13 +522,16 @@ token_changed_cb (InpPreferencesWindow *self)
 
 static void
 token_saved (InpPreferencesWindow *self,
+             guint                 edits,
              gboolean              ok,
              const char           *success_message,
              const GError         *error)
 {
   if (ok)
     {
-      self->token_edited = FALSE;
+      /* Typing since the write began is still to be saved. */
+      if (edits == self->token_edits)
+        self->token_edited = FALSE;
       if (!self->close_after_save)
         show_toast (self, success_message);
     }
@@ -548,6 +554,7 @@ typedef struct
 {
   InpPreferencesWindow *self;
   char                 *host;
+  guint                 edits;   /* the window's token_edits when the write began */
 } TokenWrite;
 
 static void
@@ -571,7 +578,7 @@ token_store_cb (GObject      *source,
   gboolean ok = inp_token_store_finish (result, &error);
 
   message = g_strdup_printf (_("Token saved for %s"), write->host);
-  token_saved (write->self, ok, message, error);
+  token_saved (write->self, write->edits, ok, message, error);
 }
 
 static void
@@ -585,7 +592,7 @@ token_clear_cb (GObject      *source,
 
   if (ok && !write->self->token_edited)
     set_token_text (write->self, "");
-  token_saved (write->self, ok, _("Token removed from the keyring"), error);
+  token_saved (write->self, write->edits, ok, _("Token removed from the keyring"), error);
 }
 
 /* Saves what the row holds for the chosen endpoint; an empty row removes the saved token. */
@@ -610,6 +617,7 @@ save_token (InpPreferencesWindow *self)
   hold (self);
   write->self = self;
   write->host = g_strdup (inp_endpoint_get_host (self->token_endpoint));
+  write->edits = self->token_edits;
   if (*token == '\0')
     inp_token_clear_async (self->token_endpoint, NULL, token_clear_cb, write);
   else
