@@ -10,17 +10,6 @@
 #include <gio/gsettingsbackend.h>
 #include <string.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-/* libsecret 0.20's file backend overwrites the etag of its previous write without freeing it
- * (on_replace_contents in secret-file-collection.c). Only keyring writes are exempted. */
-#define KEYRING_WRITE_BEGIN() __lsan_disable ()
-#define KEYRING_WRITE_END() __lsan_enable ()
-#else
-#define KEYRING_WRITE_BEGIN()
-#define KEYRING_WRITE_END()
-#endif
-
 #include "inp-endpoint.h"
 #include "inp-error.h"
 #include "inp-preferences-window.h"
@@ -31,6 +20,9 @@
 
 #define TEST_TOKEN "r8_prefs_token_7f3a9c2e51"
 #define OTHER_TOKEN "r8_prefs_other_token_40d1b8"
+
+/* Only a guard against hanging: keyring writes are slow under the sanitizers on a busy machine. */
+#define WAIT_MS 60000
 
 static char *test_dir;
 static char *keyfile_path;
@@ -122,7 +114,7 @@ wait_until (Condition  condition,
             const char *what)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add (10000, timeout_cb, &timed_out);
+  guint id = g_timeout_add (WAIT_MS, timeout_cb, &timed_out);
 
   while (!condition (data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -193,7 +185,7 @@ keyring_token (InpEndpoint *endpoint)
   char *token;
 
   inp_token_lookup_async (endpoint, NULL, inp_test_result_cb, &result);
-  token = inp_token_lookup_finish (inp_test_wait_result (&result, 10000), &error);
+  token = inp_token_lookup_finish (inp_test_wait_result (&result, WAIT_MS), &error);
   if (token == NULL)
     g_assert_error (error, INP_ERROR, INP_ERROR_NO_TOKEN);
 
@@ -209,7 +201,7 @@ keyring_store (InpEndpoint *endpoint,
 
   KEYRING_WRITE_BEGIN ();
   inp_token_store_async (endpoint, token, NULL, inp_test_result_cb, &result);
-  inp_test_wait_result (&result, 10000);
+  inp_test_wait_result (&result, WAIT_MS);
   KEYRING_WRITE_END ();
   g_assert_true (inp_token_store_finish (result, &error));
   g_assert_no_error (error);
@@ -223,7 +215,7 @@ keyring_clear (InpEndpoint *endpoint)
 
   KEYRING_WRITE_BEGIN ();
   inp_token_clear_async (endpoint, NULL, inp_test_result_cb, &result);
-  inp_test_wait_result (&result, 10000);
+  inp_test_wait_result (&result, WAIT_MS);
   KEYRING_WRITE_END ();
   g_assert_true (inp_token_clear_finish (result, &error));
 }
@@ -349,7 +341,7 @@ folder_stored (gpointer data)
 }
 
 static void
-test_choose_folder (void)
+choose_folder (void)
 {
   g_autoptr(GSettings) settings = new_settings ();
   InpPreferencesWindow *window = open_window (settings);
@@ -382,6 +374,20 @@ test_choose_folder (void)
                    ==, path);
 
   close_window (window);
+}
+
+static void
+test_choose_folder (void)
+{
+  /* GTK's file chooser loads libcloudproviders, which leaks, and takes GLib past 2048 quarks,
+   * where GLib drops its first quark block on purpose. The normal build runs this test. */
+  if (UNDER_ASAN)
+    {
+      g_test_skip ("GTK's file chooser leaks in system libraries");
+      return;
+    }
+
+  choose_folder ();
 }
 
 static void
