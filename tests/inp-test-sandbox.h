@@ -27,7 +27,6 @@ GPtrArray  *inp_test_run_job                (InpJob      *job,
                                              GCancellable *cancellable,
                                              GError     **error);
 void        inp_test_assert_token_kept      (InpSandbox  *sandbox);
-void        inp_test_assert_finalized_soon  (gpointer     object);
 guint       inp_test_count_origin           (InpSandbox  *sandbox,
                                              const char  *origin);
 

@@ -140,3 +140,31 @@ inp_test_percentile (GArray *values,
   g_array_sort (values, compare_doubles);
   return g_array_index (values, double, (guint) MIN (values->len - 1, fraction * values->len));
 }
+
+/**
+ * inp_test_assert_finalized_soon:
+ * @object: (transfer full): an object the test is done with
+ *
+ * Drops the test's reference and asserts that @object is finalized within a few seconds. Tasks
+ * that ran on worker threads or finished in an idle release their references a moment after
+ * their callbacks, so the main context is iterated meanwhile.
+ */
+void
+inp_test_assert_finalized_soon (gpointer object)
+{
+  gpointer weak = object;
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_object_add_weak_pointer (G_OBJECT (object), &weak);
+  g_object_unref (object);
+
+  while (weak != NULL && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  if (weak != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (weak), &weak);
+  g_assert_null (weak);
+}

@@ -5,17 +5,6 @@
 
 #include "config.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-/* libsecret 0.20's file backend overwrites the etag of its previous write without freeing it
- * (on_replace_contents in secret-file-collection.c). Only writes are exempted, only here. */
-#define KEYRING_WRITE_BEGIN() __lsan_disable ()
-#define KEYRING_WRITE_END() __lsan_enable ()
-#else
-#define KEYRING_WRITE_BEGIN()
-#define KEYRING_WRITE_END()
-#endif
-
 #include "inp-error.h"
 #include "inp-test-utils.h"
 #include "inp-token.h"

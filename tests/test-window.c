@@ -129,36 +129,6 @@ test_window_state_saved (InpApplication *app)
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
 
-static void
-test_preferences_bind_settings (void)
-{
-  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  InpPreferencesWindow *preferences;
-  AdwComboRow *row;
-  g_autofree char *endpoint = NULL;
-
-  g_settings_reset (settings, "endpoint");
-  preferences = inp_preferences_window_new (settings);
-  gtk_window_present (GTK_WINDOW (preferences));
-  inp_test_wait_for_frame (GTK_WIDGET (preferences));
-
-  row = ADW_COMBO_ROW (gtk_widget_get_template_child (GTK_WIDGET (preferences),
-                                                      INP_TYPE_PREFERENCES_WINDOW,
-                                                      "endpoint_row"));
-  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 0);
-
-  adw_combo_row_set_selected (row, 1);
-  endpoint = g_settings_get_string (settings, "endpoint");
-  g_assert_cmpstr (endpoint, ==, "replicate");
-
-  g_settings_set_string (settings, "endpoint", "custom");
-  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, 2);
-
-  g_object_ref (preferences);
-  gtk_window_destroy (GTK_WINDOW (preferences));
-  g_assert_finalize_object (preferences);
-}
-
 typedef struct
 {
   gboolean  done;
@@ -278,7 +248,6 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/window/sidebar-action", run_window_sidebar_action);
   inp_test_ui_add_func ("/ui/window/state-saved", run_window_state_saved);
   inp_test_ui_add_func ("/ui/window/open-picture", run_window_open_picture);
-  inp_test_ui_add_func ("/ui/preferences/bind-settings", test_preferences_bind_settings);
 
   return g_test_run ();
 }

@@ -78,7 +78,7 @@ cancelled_cb (GCancellable *cancellable,
 /**
  * inp_file_dialog_run_async:
  * @parent: the widget whose window the dialog belongs to
- * @action: open one file, or save one
+ * @action: open one file, save one, or choose a folder
  * @initial_name: (nullable): for saving, the proposed name
  *
  * Shows a native file chooser (the portal's where there is one). Opening offers pictures
@@ -101,7 +101,8 @@ inp_file_dialog_run_async (GtkWidget            *parent,
 
   g_return_if_fail (GTK_IS_WIDGET (parent));
   g_return_if_fail (action == GTK_FILE_CHOOSER_ACTION_OPEN ||
-                    action == GTK_FILE_CHOOSER_ACTION_SAVE);
+                    action == GTK_FILE_CHOOSER_ACTION_SAVE ||
+                    action == GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
 
   chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                          action, accept_label, _("_Cancel"));
@@ -113,7 +114,7 @@ inp_file_dialog_run_async (GtkWidget            *parent,
       gtk_file_filter_add_pixbuf_formats (filter);
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
     }
-  else if (initial_name != NULL)
+  else if (action == GTK_FILE_CHOOSER_ACTION_SAVE && initial_name != NULL)
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), initial_name);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
 
