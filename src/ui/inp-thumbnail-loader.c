@@ -6,6 +6,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "inp-frame-animation.h"
 #include "inp-image.h"
@@ -29,6 +34,7 @@ typedef struct
   char                   *key;
   InpThumbnailDecodeFunc  decode_func;
   gpointer                decode_data;
+  guint64                 serial;
 } LoadData;
 
 typedef struct
@@ -50,6 +56,9 @@ struct _InpThumbnailLoader
   InpThumbnailDecodeFunc  decode_func;
   gpointer                decode_data;
 };
+
+static GThreadPool *decode_pool;
+static guint64 next_serial;
 
 G_DEFINE_FINAL_TYPE (InpThumbnailLoader, inp_thumbnail_loader, G_TYPE_OBJECT)
 
@@ -358,6 +367,57 @@ load_thread (GTask        *task,
   g_task_return_pointer (task, result, (GDestroyNotify) load_result_free);
 }
 
+static void
+decode_pool_func (gpointer data,
+                  gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+
+#ifdef __linux__
+  /* Decoding yields to the main loop: on a two-core machine a scroll must never wait for a
+   * thumbnail. Linux sets niceness per thread. */
+  static GPrivate lowered;
+
+  if (g_private_get (&lowered) == NULL)
+    {
+      setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+      g_private_set (&lowered, GINT_TO_POINTER (1));
+    }
+#endif
+
+  load_thread (task, g_task_get_source_object (task), g_task_get_task_data (task),
+               g_task_get_cancellable (task));
+}
+
+/* Newest first: after a fast scroll, what is on screen now comes before what was on screen. */
+static int
+compare_serials (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  LoadData *data_a = g_task_get_task_data ((GTask *) a);
+  LoadData *data_b = g_task_get_task_data ((GTask *) b);
+
+  return (data_b->serial > data_a->serial) - (data_b->serial < data_a->serial);
+}
+
+/* Decoding has threads of its own, fewer than the cores, so that the main loop keeps one. */
+static GThreadPool *
+get_decode_pool (void)
+{
+  if (g_once_init_enter (&decode_pool))
+    {
+      int n_threads = MAX (1, (int) g_get_num_processors () - 1);
+      GThreadPool *pool = g_thread_pool_new (decode_pool_func, NULL, n_threads, FALSE, NULL);
+
+      g_thread_pool_set_sort_function (pool, compare_serials, NULL);
+
+      g_once_init_leave (&decode_pool, pool);
+    }
+
+  return decode_pool;
+}
+
 /**
  * inp_thumbnail_loader_load_async:
  * @file: a local image file: anything gdk-pixbuf reads; GIFs become animations
@@ -402,8 +462,9 @@ inp_thumbnail_loader_load_async (InpThumbnailLoader  *self,
   data->key = make_key (file, size);
   data->decode_func = self->decode_func;
   data->decode_data = self->decode_data;
+  data->serial = next_serial++;
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_run_in_thread (task, load_thread);
+  g_thread_pool_push (get_decode_pool (), g_steal_pointer (&task), NULL);
 }
 
 /**
