@@ -113,19 +113,20 @@ load_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(InpGalleryItem) self = user_data;
+  InpGalleryItem *self = user_data;
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Not a reference: rebinding or disposing cancels, and then @self is not touched. */
   paintable = inp_thumbnail_loader_load_finish (INP_THUMBNAIL_LOADER (object), result, NULL, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
   if (paintable == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_debug ("gallery: no thumbnail: %s", error->message);
-          gtk_picture_set_paintable (self->picture, NULL);
-          gtk_widget_set_tooltip_text (GTK_WIDGET (self->picture), error->message);
-        }
+      g_debug ("gallery: no thumbnail: %s", error->message);
+      gtk_picture_set_paintable (self->picture, NULL);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->picture), error->message);
       return;
     }
 
@@ -202,7 +203,7 @@ update (InpGalleryItem *self)
 
   self->cancellable = g_cancellable_new ();
   inp_thumbnail_loader_load_async (self->loader, inp_library_output_get_file (self->item), size,
-                                   self->cancellable, load_cb, g_object_ref (self));
+                                   self->cancellable, load_cb, self);
 }
 
 /**

@@ -120,10 +120,12 @@ alpha_loaded_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(InpGallery) self = user_data;
+  InpGallery *self = user_data;
   g_autoptr(GdkPaintable) paintable = NULL;
   gboolean has_alpha = FALSE;
 
+  /* Not a reference: a load in flight must not keep a closed gallery alive. Dispose cancels,
+   * and a cancelled load returns an error even if it finished. */
   paintable = inp_thumbnail_loader_load_finish (INP_THUMBNAIL_LOADER (object), result,
                                                 &has_alpha, NULL);
   if (paintable != NULL)
@@ -152,7 +154,7 @@ update_actions (InpGallery *self)
           self->alpha_cancellable = g_cancellable_new ();
           inp_thumbnail_loader_load_async (self->loader, inp_library_output_get_file (output),
                                            thumbnail_size (self), self->alpha_cancellable,
-                                           alpha_loaded_cb, g_object_ref (self));
+                                           alpha_loaded_cb, self);
         }
     }
   self->selected_has_alpha = has_alpha;

@@ -99,12 +99,14 @@ load_done (InpResultViewer *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
 }
 
+/* The callbacks hold no reference: dispose cancels, and a cancelled load does not touch the
+ * viewer. */
 static void
 output_loaded_cb (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(InpResultViewer) self = user_data;
+  InpResultViewer *self = user_data;
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -130,13 +132,16 @@ input_loaded_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(InpResultViewer) self = user_data;
+  InpResultViewer *self = user_data;
+  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GError) error = NULL;
 
-  self->input_paintable = inp_thumbnail_loader_load_finish (INP_THUMBNAIL_LOADER (object), result,
-                                                            NULL, &error);
+  paintable = inp_thumbnail_loader_load_finish (INP_THUMBNAIL_LOADER (object), result, NULL,
+                                                &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+
+  self->input_paintable = g_steal_pointer (&paintable);
 
   /* Without its input a result can still be shown; only comparing is not offered. */
   if (error != NULL)
@@ -172,12 +177,12 @@ inp_result_viewer_constructed (GObject *object)
 
   self->n_pending++;
   inp_thumbnail_loader_load_async (self->loader, inp_library_output_get_file (self->output), size,
-                                   self->cancellable, output_loaded_cb, g_object_ref (self));
+                                   self->cancellable, output_loaded_cb, self);
   if (self->input != NULL)
     {
       self->n_pending++;
       inp_thumbnail_loader_load_async (self->loader, self->input, size, self->cancellable,
-                                       input_loaded_cb, g_object_ref (self));
+                                       input_loaded_cb, self);
     }
 }
 
