@@ -338,6 +338,77 @@ test_gallery_thumbnails (Fixture       *fixture,
 }
 
 static void
+test_gallery_drag (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  InpGalleryItem *item;
+  g_autoptr(GListModel) controllers = NULL;
+  g_autoptr(GdkContentProvider) provider = NULL;
+  g_autoptr(GdkContentFormats) formats = NULL;
+  GtkDragSource *source = NULL;
+  GValue value = G_VALUE_INIT;
+  g_autoptr(GError) error = NULL;
+  GSList *files;
+
+  wait_for_thumbnails (fixture);
+  item = find_item (fixture, fixture->fox, 0);
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (item));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DRAG_SOURCE (controller))
+        source = GTK_DRAG_SOURCE (controller);
+    }
+  g_assert_nonnull (source);
+
+  /* What a drag offers: the file itself (with its provenance) and the pixels. */
+  g_signal_emit_by_name (source, "prepare", 10.0, 10.0, &provider);
+  g_assert_nonnull (provider);
+  formats = gdk_content_provider_ref_formats (provider);
+  g_assert_true (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST));
+  g_assert_true (gdk_content_formats_contain_gtype (formats, G_TYPE_FILE));
+  g_assert_true (gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE));
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_assert_true (gdk_content_provider_get_value (provider, &value, &error));
+  g_assert_no_error (error);
+  files = gdk_file_list_get_files (g_value_get_boxed (&value));
+  g_assert_cmpuint (g_slist_length (files), ==, 1);
+  g_assert_true (g_file_equal (files->data,
+                               inp_library_output_get_file (inp_gallery_item_get_item (item))));
+  g_slist_free (files);
+  g_value_unset (&value);
+}
+
+static void
+test_gallery_video (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static ("\0\0\0\x18" "ftypmp42", 12);
+  g_autoptr(GPtrArray) items = NULL;
+  GdkPaintable *paintable = NULL;
+  gint64 job_id;
+
+  job_id = create_job (fixture->library, "owner/video-model", "a short film");
+  store (fixture->library, job_id, 0, "video/mp4", bytes);
+  inp_test_wait_for_frame (GTK_WIDGET (fixture->window));
+
+  /* Videos play in place, muted and looping, without a thumbnail decode. */
+  items = visible_items (fixture);
+  for (guint i = 0; i < items->len; i++)
+    {
+      InpLibraryOutput *output = inp_gallery_item_get_item (g_ptr_array_index (items, i));
+
+      if (output != NULL && inp_library_output_get_job_id (output) == job_id)
+        paintable = inp_gallery_item_get_paintable (g_ptr_array_index (items, i));
+    }
+  g_assert_true (GTK_IS_MEDIA_STREAM (paintable));
+  g_assert_true (gtk_media_stream_get_loop (GTK_MEDIA_STREAM (paintable)));
+  g_assert_true (gtk_media_stream_get_muted (GTK_MEDIA_STREAM (paintable)));
+}
+
+static void
 test_gallery_empty (Fixture       *fixture,
                     gconstpointer  data)
 {
@@ -739,6 +810,8 @@ main (int   argc,
     {
       ADD ("thumbnails", test_gallery_thumbnails, NULL);
       ADD ("empty", test_gallery_empty, "empty");
+      ADD ("drag", test_gallery_drag, NULL);
+      ADD ("video", test_gallery_video, NULL);
       ADD ("copy", test_gallery_copy, NULL);
       ADD ("save-as", test_gallery_save_as, NULL);
       ADD ("delete-undo", test_gallery_delete_undo, NULL);
