@@ -72,3 +72,14 @@ inp_test_remove_tree (const char *path)
     }
   g_rmdir (path);
 }
+
+/* For qsort() and g_array_sort() of doubles, smallest first. */
+int
+inp_test_compare_doubles (gconstpointer a,
+                          gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}

@@ -555,6 +555,7 @@ save_with_chooser (Fixture    *fixture,
                    const char *name)
 {
   g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autofree char *suggested = NULL;
   GtkWindow *dialog;
   gboolean saved = FALSE;
   gint64 deadline;
@@ -563,8 +564,8 @@ save_with_chooser (Fixture    *fixture,
   dialog = inp_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_transient_for (dialog) == fixture->window);
-  g_assert_true (g_str_has_prefix (gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog)),
-                                   "inpainter-"));
+  suggested = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (dialog));
+  g_assert_true (g_str_has_prefix (suggested, "inpainter-"));
 
   /* Typed as a whole path, as users may; the chooser resolves it asynchronously. */
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;

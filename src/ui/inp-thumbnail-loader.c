@@ -329,6 +329,7 @@ load_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_file_get_path (data->file);
   GdkPixbufFormat *format;
+  g_autofree char *format_name = NULL;
   GdkPaintable *paintable;
   LoadResult *result;
   gboolean has_alpha = FALSE;
@@ -350,7 +351,8 @@ load_thread (GTask        *task,
       return;
     }
 
-  if (g_str_equal (gdk_pixbuf_format_get_name (format), "gif"))
+  format_name = gdk_pixbuf_format_get_name (format);
+  if (g_str_equal (format_name, "gif"))
     paintable = decode_animation (data->file, data->size, &has_alpha, &error);
   else
     paintable = decode_image (path, width, height, data->size, &has_alpha, &error);

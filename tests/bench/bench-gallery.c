@@ -176,16 +176,6 @@ peak_rss_kb (void)
   return line != NULL ? g_ascii_strtoull (line + 6, NULL, 10) : 0;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -239,7 +229,7 @@ main (int   argc,
   start = g_get_monotonic_time ();
   while (g_get_monotonic_time () - start < G_USEC_PER_SEC)
     g_main_context_iteration (NULL, TRUE);
-  g_array_sort (gaps, compare_doubles);
+  g_array_sort (gaps, inp_test_compare_doubles);
   idle_max_gap = g_array_index (gaps, double, gaps->len - 1);
   g_array_set_size (gaps, 0);
 
@@ -274,7 +264,7 @@ main (int   argc,
   }
   g_source_remove (tick_id);
 
-  g_array_sort (gaps, compare_doubles);
+  g_array_sort (gaps, inp_test_compare_doubles);
   max_gap = g_array_index (gaps, double, gaps->len - 1);
   p99_gap = g_array_index (gaps, double, (gaps->len - 1) * 99 / 100);
   p50_gap = g_array_index (gaps, double, (gaps->len - 1) / 2);
