@@ -428,6 +428,16 @@ test_gallery_empty (Fixture       *fixture,
   store (fixture->library, job_id, 0, "image/png", png);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "results");
   g_assert_cmpuint (g_list_model_get_n_items (inp_gallery_get_model (fixture->gallery)), ==, 1);
+  inp_test_wait_for_frame (GTK_WIDGET (fixture->window));
+  g_assert_true (inp_gallery_item_get_job_start (find_item (fixture, job_id, 0)));
+
+  /* A second output of the same job now starts the group, above the first. */
+  store (fixture->library, job_id, 1, "image/png", png);
+  inp_test_wait_for_frame (GTK_WIDGET (fixture->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (inp_gallery_item_get_job_start (find_item (fixture, job_id, 1)));
+  g_assert_false (inp_gallery_item_get_job_start (find_item (fixture, job_id, 0)));
 }
 
 static void
@@ -743,6 +753,53 @@ pixel_at (GtkWidget *widget,
   return ((guint32) p[2] << 16) | ((guint32) p[1] << 8) | p[0];
 }
 
+/* Sends a key press or release through @widget's key controller, as GTK would deliver it. */
+static void
+press_key (GtkWidget *widget,
+           guint      keyval,
+           gboolean   pressed)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        continue;
+      if (pressed)
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+      else
+        g_signal_emit_by_name (controller, "key-released", keyval, 0, 0);
+      return;
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+test_gallery_menu (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWidget *popover = NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (fixture->gallery));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      popover = child;
+  g_assert_nonnull (popover);
+
+  /* The menu key opens the context menu of the result under the keyboard focus. */
+  wait_for_thumbnails (fixture);
+  inp_gallery_select (fixture->gallery, position_of (fixture, fixture->lighthouse, 0));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->gallery), "gallery.menu", NULL);
+  g_assert_true (gtk_widget_get_visible (popover));
+  inp_test_wait_for_frame (popover);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
 static void
 test_gallery_compare (Fixture       *fixture,
                       gconstpointer  data)
@@ -776,11 +833,13 @@ test_gallery_compare (Fixture       *fixture,
   inp_compare_view_set_position (INP_COMPARE_VIEW (view), 0.9);
   g_assert_cmphex (pixel_at (view, width / 2 + 40, height / 2), ==, 0xff0000);
 
-  /* Holding the blink key shows the input whole; letting go shows the comparison again. */
+  /* Holding B shows the input whole; letting go shows the comparison again. */
   inp_compare_view_set_position (INP_COMPARE_VIEW (view), 0.1);
-  inp_compare_view_set_blink (INP_COMPARE_VIEW (view), TRUE);
+  press_key (GTK_WIDGET (viewer), GDK_KEY_b, TRUE);
+  g_assert_true (inp_compare_view_get_blink (INP_COMPARE_VIEW (view)));
   g_assert_cmphex (pixel_at (view, width / 2 + 40, height / 2), ==, 0xff0000);
-  inp_compare_view_set_blink (INP_COMPARE_VIEW (view), FALSE);
+  press_key (GTK_WIDGET (viewer), GDK_KEY_b, FALSE);
+  g_assert_false (inp_compare_view_get_blink (INP_COMPARE_VIEW (view)));
   g_assert_cmphex (pixel_at (view, width / 2 + 40, height / 2), ==, 0x0000ff);
 
   /* Without comparing, the result alone. */
@@ -817,6 +876,7 @@ main (int   argc,
       ADD ("save-as", test_gallery_save_as, NULL);
       ADD ("delete-undo", test_gallery_delete_undo, NULL);
       ADD ("use-as", test_gallery_use_as, NULL);
+      ADD ("menu", test_gallery_menu, NULL);
       ADD ("compare", test_gallery_compare, NULL);
     }
   else

@@ -41,7 +41,7 @@ struct _InpGallery
   InpLibraryOutput     *chooser_output;
   GCancellable         *alpha_cancellable;
 
-  gboolean              selected_has_alpha;
+  guint                 regroup_id;
 };
 
 G_DEFINE_FINAL_TYPE (InpGallery, inp_gallery, ADW_TYPE_BIN)
@@ -157,7 +157,6 @@ update_actions (InpGallery *self)
                                            alpha_loaded_cb, self);
         }
     }
-  self->selected_has_alpha = has_alpha;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.open", has_output);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.menu", has_output);
@@ -180,6 +179,54 @@ selection_changed_cb (InpGallery *self)
   update_actions (self);
 }
 
+/* Whether the output at @position is the newest of its job, which starts a group. */
+static gboolean
+starts_job (InpGallery       *self,
+            InpLibraryOutput *output,
+            guint             position)
+{
+  g_autoptr(InpLibraryOutput) previous = NULL;
+
+  if (position == 0)
+    return TRUE;
+
+  previous = g_list_model_get_item (self->model, position - 1);
+  return previous == NULL ||
+         inp_library_output_get_job_id (previous) != inp_library_output_get_job_id (output);
+}
+
+/* A new output above an item can end the group it started; items the grid keeps are not bound
+ * again, so they are looked at once the grid has taken in the change. */
+static gboolean
+regroup_cb (gpointer user_data)
+{
+  InpGallery *self = INP_GALLERY (user_data);
+
+  self->regroup_id = 0;
+
+  /* The grid's children hold one item widget each. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->grid_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *item = gtk_widget_get_first_child (child);
+      GtkListItem *list_item;
+      InpLibraryOutput *output;
+
+      if (!INP_IS_GALLERY_ITEM (item))
+        continue;
+
+      list_item = g_object_get_qdata (G_OBJECT (item), list_item_quark);
+      output = inp_gallery_item_get_item (INP_GALLERY_ITEM (item));
+      if (output != NULL && gtk_list_item_get_position (list_item) != GTK_INVALID_LIST_POSITION)
+        inp_gallery_item_set_job_start (INP_GALLERY_ITEM (item),
+                                        starts_job (self, output,
+                                                    gtk_list_item_get_position (list_item)));
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 items_changed_cb (InpGallery *self)
 {
@@ -187,6 +234,8 @@ items_changed_cb (InpGallery *self)
 
   gtk_stack_set_visible_child_name (self->stack, n_items > 0 ? "results" : "empty");
   update_actions (self);
+  if (self->regroup_id == 0)
+    self->regroup_id = g_idle_add (regroup_cb, self);
 }
 
 static void
@@ -207,19 +256,10 @@ bind_cb (InpGallery               *self,
 {
   InpGalleryItem *item = INP_GALLERY_ITEM (gtk_list_item_get_child (list_item));
   InpLibraryOutput *output = gtk_list_item_get_item (list_item);
-  guint position = gtk_list_item_get_position (list_item);
-  gboolean job_start = TRUE;
-
-  if (position > 0)
-    {
-      g_autoptr(InpLibraryOutput) previous = g_list_model_get_item (self->model, position - 1);
-
-      job_start = previous == NULL ||
-                  inp_library_output_get_job_id (previous) != inp_library_output_get_job_id (output);
-    }
 
   inp_gallery_item_set_item (item, output);
-  inp_gallery_item_set_job_start (item, job_start);
+  inp_gallery_item_set_job_start (item,
+                                  starts_job (self, output, gtk_list_item_get_position (list_item)));
 }
 
 static void
@@ -713,6 +753,7 @@ inp_gallery_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_object (&self->chooser_output);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
+  g_clear_handle_id (&self->regroup_id, g_source_remove);
 
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_func (self->model, items_changed_cb, self);
