@@ -801,6 +801,39 @@ test_gallery_menu (Fixture       *fixture,
 }
 
 static void
+test_gallery_viewer_animation (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  InpResultViewer *viewer;
+  GdkPaintable *paintable;
+  guint first;
+  gint64 deadline;
+
+  /* A GIF opened large plays there too; it has no input, so there is nothing to compare. */
+  inp_gallery_select (fixture->gallery, position_of (fixture, fixture->animation, 0));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->gallery), "gallery.open", NULL);
+  viewer = INP_RESULT_VIEWER (inp_test_find_toplevel (INP_TYPE_RESULT_VIEWER));
+  g_assert_nonnull (viewer);
+  g_object_ref (viewer);
+  while (!inp_result_viewer_get_loaded (viewer))
+    g_main_context_iteration (NULL, TRUE);
+
+  paintable = inp_compare_view_get_after (inp_result_viewer_get_compare_view (viewer));
+  g_assert_true (INP_IS_FRAME_ANIMATION (paintable));
+  g_assert_null (inp_compare_view_get_before (inp_result_viewer_get_compare_view (viewer)));
+  first = inp_frame_animation_get_current (INP_FRAME_ANIMATION (paintable));
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (inp_frame_animation_get_current (INP_FRAME_ANIMATION (paintable)) == first)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (viewer));
+  g_assert_finalize_object (viewer);
+}
+
+static void
 test_gallery_compare (Fixture       *fixture,
                       gconstpointer  data)
 {
@@ -878,6 +911,7 @@ main (int   argc,
       ADD ("use-as", test_gallery_use_as, NULL);
       ADD ("menu", test_gallery_menu, NULL);
       ADD ("compare", test_gallery_compare, NULL);
+      ADD ("viewer-animation", test_gallery_viewer_animation, NULL);
     }
   else
     {

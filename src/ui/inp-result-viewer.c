@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-frame-animation.h"
 #include "inp-result-viewer.h"
 #include "inp-thumbnail-loader.h"
 
@@ -31,6 +32,7 @@ struct _InpResultViewer
   InpLibraryOutput   *output;
   GFile              *input;
   GdkPaintable       *input_paintable;
+  InpFrameAnimation  *animation;
   InpThumbnailLoader *loader;
   GCancellable       *cancellable;
 
@@ -122,6 +124,12 @@ output_loaded_cb (GObject      *object,
   else
     {
       inp_compare_view_set_after (self->compare_view, paintable);
+      /* An animated GIF plays for as long as the window is open. */
+      if (INP_IS_FRAME_ANIMATION (paintable))
+        {
+          self->animation = g_object_ref (INP_FRAME_ANIMATION (paintable));
+          inp_frame_animation_play (self->animation);
+        }
     }
 
   load_done (self);
@@ -229,6 +237,9 @@ inp_result_viewer_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->input_paintable);
+  if (self->animation != NULL)
+    inp_frame_animation_stop (self->animation);
+  g_clear_object (&self->animation);
   g_clear_object (&self->loader);
   g_clear_object (&self->output);
   g_clear_object (&self->input);
