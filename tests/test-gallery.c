@@ -276,6 +276,29 @@ position_of (Fixture *fixture,
   g_assert_not_reached ();
 }
 
+static InpLibraryOutput *
+output_of (Fixture *fixture,
+           gint64   job_id,
+           guint    index)
+{
+  return g_list_model_get_item (inp_gallery_get_model (fixture->gallery),
+                                position_of (fixture, job_id, index));
+}
+
+/* Waits until @animation shows another frame, failing the test after five seconds. */
+static void
+wait_for_next_frame (InpFrameAnimation *animation)
+{
+  guint first = inp_frame_animation_get_current (animation);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (inp_frame_animation_get_current (animation) == first)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
 static void
 test_gallery_thumbnails (Fixture       *fixture,
                          gconstpointer  data)
@@ -320,16 +343,7 @@ test_gallery_thumbnails (Fixture       *fixture,
   paintable = inp_gallery_item_get_paintable (find_item (fixture, fixture->animation, 0));
   g_assert_true (INP_IS_FRAME_ANIMATION (paintable));
   g_assert_cmpuint (inp_frame_animation_get_n_frames (INP_FRAME_ANIMATION (paintable)), ==, 3);
-  {
-    guint first = inp_frame_animation_get_current (INP_FRAME_ANIMATION (paintable));
-    gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-    while (inp_frame_animation_get_current (INP_FRAME_ANIMATION (paintable)) == first)
-      {
-        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-        g_main_context_iteration (NULL, TRUE);
-      }
-  }
+  wait_for_next_frame (INP_FRAME_ANIMATION (paintable));
 
   /* The newest output of each job starts its group; the fox's older output does not. */
   g_assert_true (inp_gallery_item_get_job_start (find_item (fixture, fixture->fox, 1)));
@@ -413,6 +427,7 @@ test_gallery_empty (Fixture       *fixture,
                     gconstpointer  data)
 {
   GtkWidget *stack;
+  GtkWidget *grid;
   g_autoptr(GBytes) png = NULL;
   g_autoptr(GdkPixbuf) blue = solid (32, 32, FALSE, BLUE);
   gint64 job_id;
@@ -420,7 +435,8 @@ test_gallery_empty (Fixture       *fixture,
   stack = gtk_widget_get_ancestor (GTK_WIDGET (inp_gallery_get_grid_view (fixture->gallery)),
                                    GTK_TYPE_STACK);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
-  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (inp_gallery_get_grid_view (fixture->gallery))));
+  grid = GTK_WIDGET (inp_gallery_get_grid_view (fixture->gallery));
+  g_assert_false (gtk_widget_get_mapped (grid));
 
   /* A result stored while the gallery is shown appears at once. */
   png = encode (blue, "png");
@@ -589,8 +605,8 @@ save_with_chooser (Fixture    *fixture,
       if (chosen != NULL && g_strcmp0 (g_file_peek_path (chosen), path) == 0)
         break;
       if (g_get_monotonic_time () > deadline)
-        g_error ("the chooser shows %s, not %s", chosen != NULL ? g_file_peek_path (chosen) : "nothing",
-                 path);
+        g_error ("the chooser shows %s, not %s",
+                 chosen != NULL ? g_file_peek_path (chosen) : "nothing", path);
     }
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
 
@@ -607,9 +623,7 @@ static void
 test_gallery_save_as (Fixture       *fixture,
                       gconstpointer  data)
 {
-  GListModel *model = inp_gallery_get_model (fixture->gallery);
-  g_autoptr(InpLibraryOutput) output =
-    g_list_model_get_item (model, position_of (fixture, fixture->lighthouse, 0));
+  g_autoptr(InpLibraryOutput) output = output_of (fixture, fixture->lighthouse, 0);
   g_autofree char *source = g_file_get_path (inp_library_output_get_file (output));
   g_autofree char *source_sidecar = inp_provenance_sidecar_path (source);
   g_autofree char *path = g_build_filename (fixture->dir, "saved lighthouse.webp", NULL);
@@ -642,7 +656,7 @@ test_gallery_save_as (Fixture       *fixture,
   inp_gallery_select (fixture->gallery, position_of (fixture, fixture->fox, 0));
   save_with_chooser (fixture, fixture->dir, "chosen.png");
   {
-    g_autoptr(InpLibraryOutput) fox = g_list_model_get_item (model, position_of (fixture, fixture->fox, 0));
+    g_autoptr(InpLibraryOutput) fox = output_of (fixture, fixture->fox, 0);
     g_autofree char *fox_path = g_file_get_path (inp_library_output_get_file (fox));
     g_autofree char *chosen = g_build_filename (fixture->dir, "chosen.png", NULL);
 
@@ -655,8 +669,7 @@ test_gallery_delete_undo (Fixture       *fixture,
                           gconstpointer  data)
 {
   GListModel *model = inp_gallery_get_model (fixture->gallery);
-  g_autoptr(InpLibraryOutput) output =
-    g_list_model_get_item (model, position_of (fixture, fixture->fox, 1));
+  g_autoptr(InpLibraryOutput) output = output_of (fixture, fixture->fox, 1);
   g_autoptr(GFile) file = g_object_ref (inp_library_output_get_file (output));
   g_autoptr(GError) error = NULL;
   g_autoptr(InpLibraryJob) job = NULL;
@@ -695,10 +708,8 @@ static void
 test_gallery_use_as (Fixture       *fixture,
                      gconstpointer  data)
 {
-  GListModel *model = inp_gallery_get_model (fixture->gallery);
-  g_autoptr(InpLibraryOutput) fox = g_list_model_get_item (model, position_of (fixture, fixture->fox, 0));
-  g_autoptr(InpLibraryOutput) cutout =
-    g_list_model_get_item (model, position_of (fixture, fixture->cutout, 0));
+  g_autoptr(InpLibraryOutput) fox = output_of (fixture, fixture->fox, 0);
+  g_autoptr(InpLibraryOutput) cutout = output_of (fixture, fixture->cutout, 0);
   g_autoptr(GFile) image = NULL;
   g_autoptr(GFile) mask = NULL;
   gint64 deadline;
@@ -806,8 +817,6 @@ test_gallery_viewer_animation (Fixture       *fixture,
 {
   InpResultViewer *viewer;
   GdkPaintable *paintable;
-  guint first;
-  gint64 deadline;
 
   /* A GIF opened large plays there too; it has no input, so there is nothing to compare. */
   inp_gallery_select (fixture->gallery, position_of (fixture, fixture->animation, 0));
@@ -821,13 +830,7 @@ test_gallery_viewer_animation (Fixture       *fixture,
   paintable = inp_compare_view_get_after (inp_result_viewer_get_compare_view (viewer));
   g_assert_true (INP_IS_FRAME_ANIMATION (paintable));
   g_assert_null (inp_compare_view_get_before (inp_result_viewer_get_compare_view (viewer)));
-  first = inp_frame_animation_get_current (INP_FRAME_ANIMATION (paintable));
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (inp_frame_animation_get_current (INP_FRAME_ANIMATION (paintable)) == first)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  wait_for_next_frame (INP_FRAME_ANIMATION (paintable));
 
   gtk_window_destroy (GTK_WINDOW (viewer));
   g_assert_finalize_object (viewer);

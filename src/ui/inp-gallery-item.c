@@ -118,7 +118,8 @@ load_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   /* Not a reference: rebinding or disposing cancels, and then @self is not touched. */
-  paintable = inp_thumbnail_loader_load_finish (INP_THUMBNAIL_LOADER (object), result, NULL, &error);
+  paintable = inp_thumbnail_loader_load_finish (INP_THUMBNAIL_LOADER (object), result, NULL,
+                                                &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 

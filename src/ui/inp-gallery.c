@@ -258,8 +258,8 @@ bind_cb (InpGallery               *self,
   InpLibraryOutput *output = gtk_list_item_get_item (list_item);
 
   inp_gallery_item_set_item (item, output);
-  inp_gallery_item_set_job_start (item,
-                                  starts_job (self, output, gtk_list_item_get_position (list_item)));
+  inp_gallery_item_set_job_start (item, starts_job (self, output,
+                                                   gtk_list_item_get_position (list_item)));
 }
 
 static void

@@ -112,7 +112,8 @@ output_loaded_cb (GObject      *object,
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GError) error = NULL;
 
-  paintable = inp_thumbnail_loader_load_finish (INP_THUMBNAIL_LOADER (object), result, NULL, &error);
+  paintable = inp_thumbnail_loader_load_finish (INP_THUMBNAIL_LOADER (object), result, NULL,
+                                                &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 

@@ -64,7 +64,8 @@ count_decode (GFile    *file,
 static GBytes *
 make_png (guint variant)
 {
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, IMAGE_SIZE, IMAGE_SIZE);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8,
+                                                IMAGE_SIZE, IMAGE_SIZE);
   g_autoptr(GError) error = NULL;
   int stride = gdk_pixbuf_get_rowstride (pixbuf);
   guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
@@ -187,6 +188,7 @@ main (int   argc,
   InpGallery *gallery;
   GtkWindow *window;
   GtkAdjustment *adjustment;
+  GtkWidget *grid;
   double fill_ms;
   double settle_ms;
   double max_gap;
@@ -218,7 +220,8 @@ main (int   argc,
   gtk_window_present (window);
   inp_test_wait_for_frame (GTK_WIDGET (window));
 
-  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (inp_gallery_get_grid_view (gallery)));
+  grid = GTK_WIDGET (inp_gallery_get_grid_view (gallery));
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (grid));
   gaps = g_array_new (FALSE, FALSE, sizeof (double));
 
   /* The machine's own noise first: the same measure for a second with nothing to do. */
