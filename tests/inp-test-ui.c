@@ -146,3 +146,31 @@ inp_test_run_in_application (InpTestAppFunc func)
   g_assert_cmpint (status, ==, 0);
   g_assert_finalize_object (app);
 }
+
+/**
+ * inp_test_present:
+ * @child: (transfer floating): the widget under test
+ *
+ * Shows @child alone in a new window of the given size, scrolled vertically when it is taller,
+ * and waits until the window has painted. Destroy the window with gtk_window_destroy().
+ *
+ * Returns: (transfer none): the window.
+ */
+GtkWidget *
+inp_test_present (GtkWidget *child,
+                  int        width,
+                  int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), child);
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  inp_test_wait_for_frame (window);
+
+  return window;
+}

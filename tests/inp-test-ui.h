@@ -21,5 +21,8 @@ void       inp_test_wait_for_frame  (GtkWidget  *widget);
 GtkWindow *inp_test_find_toplevel   (GType       type);
 void       inp_test_destroy_toplevels (void);
 void       inp_test_run_in_application (InpTestAppFunc func);
+GtkWidget *inp_test_present         (GtkWidget  *child,
+                                     int         width,
+                                     int         height);
 
 G_END_DECLS

@@ -73,6 +73,49 @@ inp_test_remove_tree (const char *path)
   g_rmdir (path);
 }
 
+/**
+ * inp_test_result_cb:
+ * @user_data: a `GAsyncResult **`, %NULL until the operation ends
+ *
+ * A callback for any `_async` call: it keeps the result, for the test to `_finish` it after
+ * inp_test_wait_result().
+ */
+void
+inp_test_result_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+/**
+ * inp_test_wait_result:
+ * @result: where inp_test_result_cb() puts the result
+ *
+ * Iterates the default main context until @result is set; fails the test after @timeout_ms.
+ *
+ * Returns: (transfer none): the result; it stays in @result for the caller to clear.
+ */
+GAsyncResult *
+inp_test_wait_result (GAsyncResult **result,
+                      guint          timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (*result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("timed out after %u ms waiting for an asynchronous result", timeout_ms);
+  g_source_remove (id);
+
+  return *result;
+}
+
 /* For qsort() and g_array_sort() of doubles, smallest first. */
 int
 inp_test_compare_doubles (gconstpointer a,

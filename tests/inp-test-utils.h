@@ -24,4 +24,10 @@ int      inp_test_compare_doubles (gconstpointer a,
                __FILE__, __LINE__, (guint) (timeout_ms), #flag); \
   } G_STMT_END
 
+void          inp_test_result_cb      (GObject       *source,
+                                       GAsyncResult  *result,
+                                       gpointer       user_data);
+GAsyncResult *inp_test_wait_result    (GAsyncResult **result,
+                                       guint          timeout_ms);
+
 G_END_DECLS

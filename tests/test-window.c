@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "inp-application.h"
+#include "inp-error.h"
 #include "inp-preferences-window.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
@@ -156,6 +159,97 @@ test_preferences_bind_settings (void)
   g_assert_finalize_object (preferences);
 }
 
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} OpenResult;
+
+static void
+open_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  OpenResult *r = user_data;
+
+  r->ok = inp_window_open_finish (INP_WINDOW (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+open_picture (InpWindow  *window,
+              const char *path,
+              GError    **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  OpenResult r = { FALSE, FALSE, NULL };
+
+  inp_window_open_async (window, file, NULL, open_cb, &r);
+  inp_test_wait_for (&r.done, 10000);
+  if (r.error != NULL)
+    g_propagate_error (error, r.error);
+
+  return r.ok;
+}
+
+static void
+test_window_open_picture (InpApplication *app)
+{
+  InpWindow *window = active_window (app);
+  g_autofree char *dir = inp_test_make_temp_dir ();
+  g_autofree char *good = g_build_filename (dir, "holiday.png", NULL);
+  g_autofree char *bad = g_build_filename (dir, "notes.jpg", NULL);
+  g_autoptr(GdkPixbuf) picture = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 300, 200);
+  g_autoptr(GError) error = NULL;
+  InpMaskCanvas *canvas = inp_window_get_canvas (window);
+  GtkStack *stack;
+  GdkPixbuf *shown;
+
+  stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), INP_TYPE_WINDOW,
+                                                    "canvas_stack"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+
+  gdk_pixbuf_fill (picture, 0x204060ff);
+  gdk_pixbuf_save (picture, good, "png", &error, NULL);
+  g_assert_no_error (error);
+  g_file_set_contents (bad, "this is not a picture", -1, &error);
+  g_assert_no_error (error);
+
+  /* A picture opens off the main loop onto the canvas, with an empty mask. */
+  g_assert_true (open_picture (window, good, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "canvas");
+  shown = inp_mask_canvas_get_pixbuf (canvas);
+  g_assert_cmpint (gdk_pixbuf_get_width (shown), ==, 300);
+  g_assert_cmpint (gdk_pixbuf_get_height (shown), ==, 200);
+  g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
+  inp_test_wait_for_frame (GTK_WIDGET (canvas));
+
+  /* The tool bar reaches the canvas's actions through the window. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "canvas.fill", NULL);
+  g_assert_false (inp_mask_canvas_is_mask_empty (canvas));
+
+  /* A file that is not a picture is refused by name, and nothing already open is lost. */
+  g_assert_false (open_picture (window, bad, &error));
+  g_assert_error (error, INP_ERROR, INP_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "notes.jpg"));
+  g_assert_true (inp_mask_canvas_get_pixbuf (canvas) == shown);
+  g_assert_false (inp_mask_canvas_is_mask_empty (canvas));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "canvas");
+
+  g_object_ref (window);
+  inp_test_destroy_toplevels ();
+  g_assert_finalize_object (window);
+  inp_test_remove_tree (dir);
+}
+
+static void
+run_window_open_picture (void)
+{
+  inp_test_run_in_application (test_window_open_picture);
+}
+
 static void
 run_window_shell (void)
 {
@@ -183,6 +277,7 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/window/shell", run_window_shell);
   inp_test_ui_add_func ("/ui/window/sidebar-action", run_window_sidebar_action);
   inp_test_ui_add_func ("/ui/window/state-saved", run_window_state_saved);
+  inp_test_ui_add_func ("/ui/window/open-picture", run_window_open_picture);
   inp_test_ui_add_func ("/ui/preferences/bind-settings", test_preferences_bind_settings);
 
   return g_test_run ();

@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-error.h"
+#include "inp-file-dialog.h"
 #include "inp-window.h"
 
 struct _InpWindow
@@ -16,10 +18,22 @@ struct _InpWindow
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   AdwFlap              *flap;
+  AdwWindowTitle       *window_title;
+  GtkStack             *canvas_stack;
+  InpMaskCanvas        *canvas;
+  GtkMenuButton        *zoom_button;
+  GtkMenuButton        *brush_button;
+  GtkColorButton       *color_button;
+  GtkAdjustment        *size_adjustment;
+  GtkAdjustment        *hardness_adjustment;
+  GtkAdjustment        *opacity_adjustment;
+  GtkAdjustment        *edge_adjustment;
+  GtkAdjustment        *extend_adjustment;
 
   /* Owned references */
   GSettings            *settings;
   GCancellable         *cancellable;
+  gboolean              choosing;
 };
 
 G_DEFINE_FINAL_TYPE (InpWindow, inp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -100,6 +114,7 @@ inp_window_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "canvas", NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), INP_TYPE_WINDOW);
 
@@ -112,6 +127,189 @@ close_action (GtkWidget  *widget,
               GVariant   *parameter)
 {
   gtk_window_close (GTK_WINDOW (widget));
+}
+
+/**
+ * inp_window_get_canvas:
+ *
+ * Returns: (transfer none): the mask canvas, which holds the open picture and its mask
+ */
+InpMaskCanvas *
+inp_window_get_canvas (InpWindow *self)
+{
+  g_return_val_if_fail (INP_IS_WINDOW (self), NULL);
+
+  return self->canvas;
+}
+
+static void
+load_picture_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
+  GdkPixbuf *oriented;
+
+  stream = g_file_read (file, cancellable, &error);
+  if (stream != NULL)
+    pixbuf = gdk_pixbuf_new_from_stream (G_INPUT_STREAM (stream), cancellable, &error);
+
+  if (pixbuf == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, INP_ERROR, INP_ERROR_INVALID_INPUT,
+                                 _("“%s” could not be opened: %s"), name, error->message);
+      return;
+    }
+
+  /* Cameras store portraits sideways with an orientation tag; show them upright. */
+  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+  g_task_return_pointer (task, oriented, g_object_unref);
+}
+
+static void
+picture_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  InpWindow *self = g_task_get_source_object (task);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  GError *error = NULL;
+  GFile *file = g_task_get_task_data (task);
+  g_autofree char *basename = g_file_get_basename (file);
+
+  pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
+  if (pixbuf == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The window may have closed while the picture was decoded. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  g_debug ("window: opened %s, %d × %d", basename, gdk_pixbuf_get_width (pixbuf),
+           gdk_pixbuf_get_height (pixbuf));
+  inp_mask_canvas_set_pixbuf (self->canvas, pixbuf);
+  adw_window_title_set_subtitle (self->window_title, basename);
+  gtk_stack_set_visible_child_name (self->canvas_stack, "canvas");
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * inp_window_open_async:
+ * @file: a picture (PNG, JPEG, WebP…)
+ *
+ * Decodes the picture off the main thread, then shows it on the canvas with an empty mask.
+ * If it cannot be read, the picture and mask already open stay as they were.
+ */
+void
+inp_window_open_async (InpWindow           *self,
+                       GFile               *file,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) load = NULL;
+
+  g_return_if_fail (INP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (cancellable == NULL)
+    cancellable = self->cancellable;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inp_window_open_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+
+  load = g_task_new (NULL, cancellable, picture_loaded_cb, g_steal_pointer (&task));
+  g_task_set_task_data (load, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (load, load_picture_thread);
+}
+
+gboolean
+inp_window_open_finish (InpWindow     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+open_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  InpWindow *self = INP_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!inp_window_open_finish (self, result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+}
+
+static void
+open_chosen_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(InpWindow) self = user_data;
+  g_autoptr(GFile) file = inp_file_dialog_run_finish (result, NULL);
+
+  self->choosing = FALSE;
+  if (file != NULL && !g_cancellable_is_cancelled (self->cancellable))
+    inp_window_open_async (self, file, NULL, open_done_cb, NULL);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  InpWindow *self = INP_WINDOW (widget);
+
+  if (self->choosing)
+    return;
+
+  self->choosing = TRUE;
+  inp_file_dialog_run_async (widget, GTK_FILE_CHOOSER_ACTION_OPEN, _("Open Picture"), _("_Open"),
+                             NULL, self->cancellable, open_chosen_cb, g_object_ref (self));
+}
+
+static void
+zoom_changed_cb (InpWindow     *self,
+                 GParamSpec    *pspec,
+                 InpMaskCanvas *canvas)
+{
+  /* Translators: a zoom level, such as “150 %”. */
+  g_autofree char *label = g_strdup_printf (_("%.0f %%"),
+                                            inp_mask_canvas_get_zoom (canvas) * 100.0);
+
+  gtk_menu_button_set_label (self->zoom_button, label);
+}
+
+static void
+brush_size_changed_cb (InpWindow     *self,
+                       GParamSpec    *pspec,
+                       InpMaskCanvas *canvas)
+{
+  /* Translators: the brush size, such as “64 px”. */
+  g_autofree char *label = g_strdup_printf (_("%.0f px"), inp_mask_canvas_get_brush_size (canvas));
+
+  gtk_menu_button_set_label (self->brush_button, label);
 }
 
 static void
@@ -188,11 +386,36 @@ inp_window_class_init (InpWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, INP_RESOURCE_PREFIX "/inp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, InpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, canvas_stack);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, brush_button);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, color_button);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, size_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, hardness_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, opacity_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, edge_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, extend_adjustment);
 
   gtk_widget_class_install_property_action (widget_class, "win.toggle-sidebar", "sidebar-shown");
   gtk_widget_class_bind_template_callback (widget_class, flap_reveal_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+
+  g_type_ensure (INP_TYPE_MASK_CANVAS);
+}
+
+static void
+bind (gpointer    source,
+      const char *source_property,
+      gpointer    target,
+      const char *target_property)
+{
+  g_object_bind_property (source, source_property, target, target_property,
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 }
 
 static void
@@ -201,6 +424,22 @@ inp_window_init (InpWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+
+  /* The tool bar and menus reach the canvas's actions from outside it. */
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "canvas",
+                                  inp_mask_canvas_get_action_group (self->canvas));
+  bind (self->canvas, "brush-size", self->size_adjustment, "value");
+  bind (self->canvas, "hardness", self->hardness_adjustment, "value");
+  bind (self->canvas, "opacity", self->opacity_adjustment, "value");
+  bind (self->canvas, "edge-amount", self->edge_adjustment, "value");
+  bind (self->canvas, "extend-amount", self->extend_adjustment, "value");
+  bind (self->canvas, "overlay-color", self->color_button, "rgba");
+  g_signal_connect_object (self->canvas, "notify::zoom", G_CALLBACK (zoom_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  zoom_changed_cb (self, NULL, self->canvas);
+  g_signal_connect_object (self->canvas, "notify::brush-size", G_CALLBACK (brush_size_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  brush_size_changed_cb (self, NULL, self->canvas);
 
   if (IS_DEVEL)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -1,0 +1,34 @@
+/* inp-test-sandbox.h: driving the client against the sandbox in tests and benchmarks
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "inp-client.h"
+#include "inp-job.h"
+#include "inp-sandbox.h"
+
+G_BEGIN_DECLS
+
+#define INP_TEST_TOKEN "r8_test_token_0123456789"
+
+InpSandbox *inp_test_sandbox_start          (const char  *prefix);
+InpClient  *inp_test_client_new             (InpSandbox  *sandbox);
+GBytes     *inp_test_png_bytes              (int          width,
+                                             int          height,
+                                             gboolean     mask);
+GBytes     *inp_test_noise_png_bytes        (int          width,
+                                             int          height);
+InpJob     *inp_test_job_for_model          (InpClient   *client,
+                                             InpModel    *model,
+                                             const char  *output_directory);
+GPtrArray  *inp_test_run_job                (InpJob      *job,
+                                             GCancellable *cancellable,
+                                             GError     **error);
+void        inp_test_assert_token_kept      (InpSandbox  *sandbox);
+void        inp_test_assert_finalized_soon  (gpointer     object);
+guint       inp_test_count_origin           (InpSandbox  *sandbox,
+                                             const char  *origin);
+
+G_END_DECLS
