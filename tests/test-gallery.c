@@ -631,6 +631,7 @@ test_gallery_save_as (Fixture       *fixture,
   g_autofree char *bad_path = g_build_filename (fixture->dir, "missing", "x.webp", NULL);
   g_autoptr(InpProvenance) provenance = NULL;
   g_autoptr(GError) error = NULL;
+  GtkWindow *dialog;
 
   g_assert_true (g_file_test (source_sidecar, G_FILE_TEST_EXISTS));
 
@@ -651,6 +652,21 @@ test_gallery_save_as (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "x.webp"));
   g_assert_false (g_file_test (bad_path, G_FILE_TEST_EXISTS));
+
+  /* Dismissing the chooser saves nothing, and the action can open it again. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  inp_gallery_select (fixture->gallery, position_of (fixture, fixture->fox, 0));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->gallery), "gallery.save-as", NULL);
+  dialog = inp_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  g_assert_nonnull (dialog);
+  inp_test_wait_for_frame (GTK_WIDGET (dialog));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  while (inp_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (toast_shown (fixture, "Result saved"));
 
   /* The action's chooser, answered as a user would: its response saves through the same call. */
   inp_gallery_select (fixture->gallery, position_of (fixture, fixture->fox, 0));

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-file-dialog.h"
 #include "inp-gallery-item.h"
 #include "inp-gallery.h"
 #include "inp-library-gallery.h"
@@ -37,7 +38,6 @@ struct _InpGallery
   GtkSingleSelection   *selection;
   InpThumbnailLoader   *loader;
   GCancellable         *cancellable;
-  GtkFileChooserNative *chooser;
   InpLibraryOutput     *chooser_output;
   GCancellable         *alpha_cancellable;
 
@@ -358,21 +358,20 @@ save_cb (GObject      *object,
 }
 
 static void
-chooser_response_cb (InpGallery           *self,
-                     int                   response,
-                     GtkFileChooserNative *chooser)
+chooser_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
+  g_autoptr(InpGallery) self = user_data;
   g_autoptr(InpLibraryOutput) output = g_steal_pointer (&self->chooser_output);
+  g_autoptr(GFile) destination = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) destination = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  destination = inp_file_dialog_run_finish (result, &error);
+  if (destination == NULL || self->cancellable == NULL)
+    return;
 
-      inp_gallery_save_output_async (self, output, destination, self->cancellable, save_cb, NULL);
-    }
-
-  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
-  g_clear_object (&self->chooser);
+  inp_gallery_save_output_async (self, output, destination, self->cancellable, save_cb, NULL);
 }
 
 static char *
@@ -395,22 +394,15 @@ save_as_action (GtkWidget  *widget,
   InpGallery *self = INP_GALLERY (widget);
   g_autoptr(InpLibraryOutput) output = inp_gallery_get_selected (self);
   g_autofree char *name = NULL;
-  GtkRoot *root;
 
-  if (output == NULL || self->chooser != NULL)
+  /* One chooser at a time; the output it saves is the one selected when it opened. */
+  if (output == NULL || self->chooser_output != NULL)
     return;
 
-  root = gtk_widget_get_root (widget);
-  self->chooser = gtk_file_chooser_native_new (_("Save Result"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   name = suggested_name (output);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
   self->chooser_output = g_steal_pointer (&output);
-  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  inp_file_dialog_run_async (widget, GTK_FILE_CHOOSER_ACTION_SAVE, _("Save Result"), _("_Save"),
+                             name, self->cancellable, chooser_cb, g_object_ref (self));
 }
 
 static void
@@ -748,9 +740,6 @@ inp_gallery_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->alpha_cancellable);
   g_clear_object (&self->alpha_cancellable);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
   g_clear_object (&self->chooser_output);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   g_clear_handle_id (&self->regroup_id, g_source_remove);
