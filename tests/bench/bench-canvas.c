@@ -17,24 +17,6 @@
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *times,
-            double  p)
-{
-  g_array_sort (times, compare_doubles);
-  return g_array_index (times, double, (guint) MIN (times->len - 1, floor (p * times->len)));
-}
-
 static double
 peak_rss_mb (void)
 {
@@ -135,8 +117,8 @@ bench_paint (void)
 
   g_print ("{\"bench\":\"paint-event\",\"image\":8192,\"brush_px\":64,\"events\":%u,"
            "\"zoom\":%.3f,\"median_ms\":%.3f,\"p95_ms\":%.3f,\"max_ms\":%.3f,\"target_ms\":1}\n",
-           times->len + 1, inp_mask_canvas_get_zoom (canvas), percentile (times, 0.5),
-           percentile (times, 0.95), percentile (times, 1.0));
+           times->len + 1, inp_mask_canvas_get_zoom (canvas), inp_test_percentile (times, 0.5),
+           inp_test_percentile (times, 0.95), inp_test_percentile (times, 1.0));
   g_print ("{\"bench\":\"paint-peak-rss\",\"mb\":%.1f,\"mask_tiles\":%u,\"target_mb\":400}\n",
            peak_rss_mb (), inp_mask_get_n_allocated_tiles (inp_mask_canvas_get_mask (canvas)));
 
@@ -193,11 +175,11 @@ bench_draw (void)
 
   g_print ("{\"bench\":\"draw-snapshot\",\"image\":4096,\"zoom\":%.3f,\"frames\":%u,"
            "\"median_ms\":%.3f,\"p95_ms\":%.3f,\"target_ms\":8}\n",
-           inp_mask_canvas_get_zoom (canvas), snapshots->len, percentile (snapshots, 0.5),
-           percentile (snapshots, 0.95));
+           inp_mask_canvas_get_zoom (canvas), snapshots->len, inp_test_percentile (snapshots, 0.5),
+           inp_test_percentile (snapshots, 0.95));
   g_print ("{\"bench\":\"draw-render\",\"image\":4096,\"renderer\":\"%s\",\"median_ms\":%.3f,"
            "\"p95_ms\":%.3f}\n",
-           G_OBJECT_TYPE_NAME (renderer), percentile (renders, 0.5), percentile (renders, 0.95));
+           G_OBJECT_TYPE_NAME (renderer), inp_test_percentile (renders, 0.5), inp_test_percentile (renders, 0.95));
 
   gtk_window_destroy (window);
 }
@@ -270,7 +252,7 @@ bench_undo (void)
            kept, max_undo / 1048576.0, INP_MASK_DEFAULT_UNDO_LIMIT / 1048576.0);
   g_print ("{\"bench\":\"undo\",\"undos\":%u,\"median_ms\":%.3f,\"p95_ms\":%.3f,\"max_ms\":%.3f,"
            "\"target_ms\":20}\n",
-           times->len, percentile (times, 0.5), percentile (times, 0.95), percentile (times, 1.0));
+           times->len, inp_test_percentile (times, 0.5), inp_test_percentile (times, 0.95), inp_test_percentile (times, 1.0));
   g_print ("{\"bench\":\"undo-peak-rss\",\"mb\":%.1f}\n", peak_rss_mb ());
 
   gtk_window_destroy (window);
