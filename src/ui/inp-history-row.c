@@ -133,15 +133,15 @@ inp_history_format_date (GDateTime *date,
   yesterday = g_date_time_add_days (today, -1);
 
   if (g_date_time_compare (local, today) >= 0)
-    /* TRANSLATORS: a time today, in g_date_time_format() notation: "Today 14:02". */
+    /* Translators: a time today, in g_date_time_format() notation: "Today 14:02". */
     return g_date_time_format (local, _("Today %H:%M"));
   if (g_date_time_compare (local, yesterday) >= 0)
-    /* TRANSLATORS: a time yesterday, in g_date_time_format() notation. */
+    /* Translators: a time yesterday, in g_date_time_format() notation. */
     return g_date_time_format (local, _("Yesterday %H:%M"));
   if (g_date_time_get_year (local) == g_date_time_get_year (local_now))
-    /* TRANSLATORS: a day this year, in g_date_time_format() notation: "3 March". */
+    /* Translators: a day this year, in g_date_time_format() notation: "3 March". */
     return g_date_time_format (local, _("%-d %B"));
-  /* TRANSLATORS: a day of another year, in g_date_time_format() notation: "3 March 2025". */
+  /* Translators: a day of another year, in g_date_time_format() notation: "3 March 2025". */
   return g_date_time_format (local, _("%-d %B %Y"));
 }
 
@@ -158,14 +158,14 @@ status_text (InpLibraryJob *job)
     case INP_LIBRARY_JOB_STATUS_SUCCEEDED:
       return NULL;
     case INP_LIBRARY_JOB_STATUS_FAILED:
-      /* TRANSLATORS: %s is why the job failed, in the service's words. */
+      /* Translators: %s is why the job failed, in the service's words. */
       return has_reason ? g_strdup_printf (_("Failed: %s"), reason) : g_strdup (_("Failed"));
     case INP_LIBRARY_JOB_STATUS_EXPIRED:
-      /* TRANSLATORS: %s is why the results are gone. */
+      /* Translators: %s is why the results are gone. */
       return has_reason ? g_strdup_printf (_("Expired: %s"), reason)
                         : g_strdup (_("Expired: the service no longer has the results"));
     case INP_LIBRARY_JOB_STATUS_NOT_SENT:
-      /* TRANSLATORS: %s is why the job never reached the service. */
+      /* Translators: %s is why the job never reached the service. */
       return has_reason ? g_strdup_printf (_("Not sent: %s"), reason)
                         : g_strdup (_("Not sent: it can be run again"));
     case INP_LIBRARY_JOB_STATUS_PENDING:
