@@ -601,3 +601,4 @@ main (int   argc,
 
   return g_test_run ();
 }
+

@@ -17,7 +17,7 @@ struct _InpHistoryRow
   /* Template widgets */
   GtkWidget     *box;
   GtkStack      *thumbnail_stack;
-  GtkPicture    *picture;
+  GtkImage      *picture;
   GtkLabel      *prompt_label;
   GtkLabel      *model_label;
   GtkLabel      *date_label;
@@ -256,7 +256,7 @@ inp_history_row_set_thumbnail (InpHistoryRow *self,
 {
   g_return_if_fail (INP_IS_HISTORY_ROW (self));
 
-  gtk_picture_set_paintable (self->picture, thumbnail);
+  gtk_image_set_from_paintable (self->picture, thumbnail);
   gtk_stack_set_visible_child_name (self->thumbnail_stack,
                                     thumbnail != NULL ? "picture" : "placeholder");
 }
@@ -271,7 +271,7 @@ inp_history_row_get_thumbnail (InpHistoryRow *self)
 {
   g_return_val_if_fail (INP_IS_HISTORY_ROW (self), NULL);
 
-  return gtk_picture_get_paintable (self->picture);
+  return gtk_image_get_paintable (self->picture);
 }
 
 const char *
