@@ -10,6 +10,7 @@
 #include "inp-history-row.h"
 #include "inp-history-view-private.h"
 #include "inp-library.h"
+#include "inp-test-media.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
 
@@ -21,22 +22,6 @@ typedef struct
   InpHistoryView *view;
   guint           n_loaded;   /* queries that have finished */
 } Fixture;
-
-static GBytes *
-png_bytes (int    width,
-           int    height,
-           guint32 rgba)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
-  g_autoptr(GError) error = NULL;
-  char *buffer = NULL;
-  gsize size = 0;
-
-  gdk_pixbuf_fill (pixbuf, rgba);
-  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error, NULL);
-  g_assert_no_error (error);
-  return g_bytes_new_take (buffer, size);
-}
 
 /* Records a job as a runner would: created, maybe with input files and an output, then moved to
  * @status. */
@@ -60,9 +45,9 @@ add_job (InpLibrary          *library,
 
   if (with_files)
     {
-      g_autoptr(GBytes) image = png_bytes (64, 64, 0x3366ccff);
-      g_autoptr(GBytes) mask = png_bytes (64, 64, 0xffffffff);
-      g_autoptr(GBytes) output = png_bytes (256, 192, 0xcc6633ff);
+      g_autoptr(GBytes) image = inp_test_new_png (64, 64, 0x3366ccff);
+      g_autoptr(GBytes) mask = inp_test_new_png (64, 64, 0xffffffff);
+      g_autoptr(GBytes) output = inp_test_new_png (256, 192, 0xcc6633ff);
       g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (output);
       g_autoptr(InpLibraryOutput) stored = NULL;
 

@@ -570,9 +570,11 @@ catalog_changed_cb (InpHistoryView *self)
 
 /* Actions */
 
+/* Returns: (transfer full) (nullable): the loaded job with @job_id, and where it is. */
 static InpLibraryJob *
 find_job (InpHistoryView *self,
-          gint64          job_id)
+          gint64          job_id,
+          guint          *position)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
 
@@ -581,7 +583,11 @@ find_job (InpHistoryView *self,
       g_autoptr(InpLibraryJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
 
       if (inp_library_job_get_id (job) == job_id)
-        return g_steal_pointer (&job);
+        {
+          if (position != NULL)
+            *position = i;
+          return g_steal_pointer (&job);
+        }
     }
 
   return NULL;
@@ -612,7 +618,7 @@ job_action (GtkWidget  *widget,
             GVariant   *parameter)
 {
   InpHistoryView *self = INP_HISTORY_VIEW (widget);
-  g_autoptr(InpLibraryJob) job = find_job (self, g_variant_get_int64 (parameter));
+  g_autoptr(InpLibraryJob) job = find_job (self, g_variant_get_int64 (parameter), NULL);
 
   if (job == NULL)
     return;
@@ -629,7 +635,7 @@ open_folder_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   InpHistoryView *self = INP_HISTORY_VIEW (widget);
-  g_autoptr(InpLibraryJob) job = find_job (self, g_variant_get_int64 (parameter));
+  g_autoptr(InpLibraryJob) job = find_job (self, g_variant_get_int64 (parameter), NULL);
   g_autofree char *uri = NULL;
   GtkRoot *root;
 
@@ -695,10 +701,11 @@ delete_action (GtkWidget  *widget,
 {
   InpHistoryView *self = INP_HISTORY_VIEW (widget);
   gint64 job_id = g_variant_get_int64 (parameter);
+  g_autoptr(InpLibraryJob) job = NULL;
   g_autoptr(AdwToast) toast = NULL;
   g_autoptr(GError) error = NULL;
   DeleteData *delete;
-  guint n_items;
+  guint position = 0;
 
   if (!inp_library_delete_job (self->library, job_id, &error))
     {
@@ -710,17 +717,9 @@ delete_action (GtkWidget  *widget,
     }
 
   /* Gone at once; the refresh the library's signal brings agrees. */
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(InpLibraryJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
-
-      if (inp_library_job_get_id (job) == job_id)
-        {
-          g_list_store_remove (self->jobs, i);
-          break;
-        }
-    }
+  job = find_job (self, job_id, &position);
+  if (job != NULL)
+    g_list_store_remove (self->jobs, position);
   update_page (self);
 
   delete = g_new0 (DeleteData, 1);
