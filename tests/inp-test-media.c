@@ -34,6 +34,24 @@ inp_test_load_pixbuf (GBytes *bytes)
   return g_object_ref (gdk_pixbuf_loader_get_pixbuf (loader));
 }
 
+/* A PNG of one colour (RGBA), as a stored image, mask or output would be. */
+GBytes *
+inp_test_new_png (int     width,
+                  int     height,
+                  guint32 rgba)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  char *buffer = NULL;
+  gsize length = 0;
+
+  gdk_pixbuf_fill (pixbuf, rgba);
+  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &length, "png", &error, NULL);
+  g_assert_no_error (error);
+
+  return g_bytes_new_take (buffer, length);
+}
+
 /* A photo-like test picture: smooth gradients, so that lossy codecs behave as on real images. */
 GdkPixbuf *
 inp_test_new_pattern (int      width,

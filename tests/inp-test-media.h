@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 
 guint      inp_test_count_gif_frames  (GBytes     *gif);
 GdkPixbuf *inp_test_load_pixbuf       (GBytes     *bytes);
+GBytes    *inp_test_new_png           (int         width,
+                                       int         height,
+                                       guint32     rgba);
 GdkPixbuf *inp_test_new_pattern       (int         width,
                                        int         height,
                                        gboolean    alpha);

@@ -21,6 +21,7 @@
 #include "inp-error.h"
 #include "inp-library-gallery.h"
 #include "inp-library-private.h"
+#include "inp-test-media.h"
 #include "inp-test-utils.h"
 
 #define PLANTED_TOKEN "r8_PLANTEDtokenNEVERtoBEstored0123456789"
@@ -79,23 +80,6 @@ reopen (Fixture *fixture)
   g_assert_finalize_object (fixture->library);
   fixture->library = inp_library_new (fixture->db_path, &error);
   g_assert_no_error (error);
-}
-
-static GBytes *
-make_png (int     width,
-          int     height,
-          guint32 rgba)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, width, height);
-  g_autoptr(GError) error = NULL;
-  char *buffer = NULL;
-  gsize length = 0;
-
-  gdk_pixbuf_fill (pixbuf, rgba);
-  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &length, "png", &error, NULL);
-  g_assert_no_error (error);
-
-  return g_bytes_new_take (buffer, length);
 }
 
 static JsonNode *
@@ -178,9 +162,9 @@ test_job_lifecycle (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) inputs = make_inputs ("a red fox in the snow", 1234);
   g_autoptr(JsonNode) metrics = json_from_string ("{\"predict_time\": 2.5}", NULL);
-  g_autoptr(GBytes) image = make_png (64, 48, 0x336699ff);
-  g_autoptr(GBytes) mask = make_png (64, 48, 0xffffffff);
-  g_autoptr(GBytes) result = make_png (64, 48, 0xcc3300ff);
+  g_autoptr(GBytes) image = inp_test_new_png (64, 48, 0x336699ff);
+  g_autoptr(GBytes) mask = inp_test_new_png (64, 48, 0xffffffff);
+  g_autoptr(GBytes) result = inp_test_new_png (64, 48, 0xcc3300ff);
   g_autoptr(InpProvenance) provenance = NULL;
   g_autoptr(InpProvenance) read_back = NULL;
   g_autoptr(InpLibraryOutput) output = NULL;
@@ -402,7 +386,7 @@ test_token_never_stored (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) inputs = make_inputs ("a quiet harbour", 3);
   g_autoptr(InpProvenance) provenance = inp_provenance_new ("owner/model", "v2", inputs);
-  g_autoptr(GBytes) png = make_png (8, 8, 0x00ff00ff);
+  g_autoptr(GBytes) png = inp_test_new_png (8, 8, 0x00ff00ff);
   g_autoptr(InpLibraryOutput) output = NULL;
   g_autoptr(InpLibraryJob) job = NULL;
   g_autofree char *endpoint = NULL;
@@ -729,7 +713,7 @@ test_disk_full (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) png = make_png (32, 32, 0xffffffff);
+  g_autoptr(GBytes) png = inp_test_new_png (32, 32, 0xffffffff);
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (png);
   g_autoptr(InpLibraryOutput) output = NULL;
   g_autoptr(InpLibraryJob) job = NULL;
@@ -792,7 +776,7 @@ test_unwritable_job_folder (Fixture       *fixture,
                             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) png = make_png (4, 4, 0x000000ff);
+  g_autoptr(GBytes) png = inp_test_new_png (4, 4, 0x000000ff);
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (png);
   g_autoptr(InpLibraryOutput) output = NULL;
   g_autoptr(InpLibraryJob) job = NULL;
@@ -824,7 +808,7 @@ test_leftover_temporary_files (Fixture       *fixture,
                                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) png = make_png (4, 4, 0x808080ff);
+  g_autoptr(GBytes) png = inp_test_new_png (4, 4, 0x808080ff);
   g_autoptr(InpLibraryOutput) output = NULL;
   g_autoptr(InpLibraryJob) job = NULL;
   g_autoptr(GPtrArray) outputs = NULL;
@@ -992,7 +976,7 @@ static void
 test_async (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr(GBytes) png = make_png (16, 16, 0x123456ff);
+  g_autoptr(GBytes) png = inp_test_new_png (16, 16, 0x123456ff);
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (png);
   g_autoptr(InpLibraryOutput) output = NULL;
   g_autoptr(GPtrArray) jobs = NULL;
@@ -1072,7 +1056,7 @@ test_store_from_http (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) png = make_png (300, 200, 0x4488ccff);
+  g_autoptr(GBytes) png = inp_test_new_png (300, 200, 0x4488ccff);
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(JsonNode) inputs = make_inputs ("served over loopback", 5);
@@ -1192,7 +1176,7 @@ test_delete_restore_purge (Fixture       *fixture,
                            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) png = make_png (8, 8, 0xff00ffff);
+  g_autoptr(GBytes) png = inp_test_new_png (8, 8, 0xff00ffff);
   g_autoptr(InpLibraryOutput) output = NULL;
   g_autoptr(InpLibraryJob) job = NULL;
   g_autoptr(InpLibraryGallery) gallery = NULL;
@@ -1262,7 +1246,7 @@ static void
 test_gallery (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_autoptr(GBytes) png = make_png (2, 2, 0xffffffff);
+  g_autoptr(GBytes) png = inp_test_new_png (2, 2, 0xffffffff);
   g_autoptr(InpLibraryGallery) gallery = NULL;
   g_autoptr(InpLibraryOutput) first = NULL;
   g_autoptr(InpLibraryOutput) last = NULL;
