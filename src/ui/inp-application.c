@@ -25,7 +25,7 @@ inp_application_new (void)
 {
   return g_object_new (INP_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", INP_RESOURCE_PREFIX,
                        NULL);
 }
@@ -50,6 +50,24 @@ inp_application_activate (GApplication *app)
 
   if (window == NULL)
     window = GTK_WINDOW (inp_window_new (INP_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+static void
+inp_application_open (GApplication  *app,
+                      GFile        **files,
+                      int            n_files,
+                      const char    *hint)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (inp_window_new (INP_APPLICATION (app)));
+
+  /* One canvas per window: the first picture named opens, as an editor opens its first file. */
+  if (n_files > 0)
+    inp_window_open_async (INP_WINDOW (window), files[0], NULL, NULL, NULL);
 
   gtk_window_present (window);
 }
@@ -172,6 +190,7 @@ inp_application_class_init (InpApplicationClass *klass)
   object_class->dispose = inp_application_dispose;
 
   app_class->activate = inp_application_activate;
+  app_class->open = inp_application_open;
   app_class->startup = inp_application_startup;
 }
 
