@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "inp-endpoint.h"
 #include "inp-error.h"
@@ -442,13 +443,39 @@ generate_action (GtkWidget  *widget,
   enqueue (self, job);
 }
 
+/* The service names a missing input only in words ("prompt is required", for the input as a
+ * whole); find the name there so that the field can be marked. */
+static GPtrArray *
+resolve_fields (GPtrArray *fields)
+{
+  GPtrArray *resolved;
+
+  if (fields == NULL)
+    return NULL;
+
+  resolved = g_ptr_array_new_with_free_func ((GDestroyNotify) inp_field_error_free);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      InpFieldError *field = g_ptr_array_index (fields, i);
+      const char *end = strstr (field->message, " is required");
+      g_autofree char *name = NULL;
+
+      if (field->field[0] == '\0' && end != NULL && end > field->message)
+        name = g_strndup (field->message, end - field->message);
+      g_ptr_array_add (resolved, inp_field_error_new (name != NULL ? name : field->field,
+                                                      field->message));
+    }
+
+  return resolved;
+}
+
 static void
 job_finished_cb (InpWindow   *self,
                  InpJob      *job,
                  InpJobQueue *queue)
 {
   const GError *error = inp_job_queue_get_error (queue, job);
-  GPtrArray *fields;
+  g_autoptr(GPtrArray) fields = NULL;
 
   if (error == NULL)
     {
@@ -464,7 +491,7 @@ job_finished_cb (InpWindow   *self,
 
   /* A 422 names the fields the service refused: mark them where they are edited, when the form
    * still shows that model. */
-  fields = inp_error_get_fields (error);
+  fields = resolve_fields (inp_error_get_fields (error));
   if (fields != NULL && inp_model_picker_get_selected_model (self->model_picker)
                         == inp_job_get_model (job))
     {
