@@ -5,9 +5,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
-#include "inp-error.h"
 #include "inp-job-queue.h"
 
 typedef struct
