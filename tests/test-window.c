@@ -25,6 +25,15 @@ active_window (InpApplication *app)
   return INP_WINDOW (window);
 }
 
+/* Closes every window and checks that @window, with everything it started, is gone. */
+static void
+close_and_finalize (InpWindow *window)
+{
+  g_object_ref (window);
+  inp_test_destroy_toplevels ();
+  g_assert_finalize_object (window);
+}
+
 static void
 test_window_shell (InpApplication *app)
 {
@@ -90,9 +99,7 @@ test_window_sidebar_action (InpApplication *app)
   g_object_get (window, "sidebar-shown", &shown, NULL);
   g_assert_true (shown);
 
-  g_object_ref (window);
-  inp_test_destroy_toplevels ();
-  g_assert_finalize_object (window);
+  close_and_finalize (window);
 }
 
 static void
@@ -244,9 +251,7 @@ test_window_open_picture (InpApplication *app)
   g_assert_false (inp_mask_canvas_is_mask_empty (canvas));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "canvas");
 
-  g_object_ref (window);
-  inp_test_destroy_toplevels ();
-  g_assert_finalize_object (window);
+  close_and_finalize (window);
   inp_test_remove_tree (dir);
 }
 
@@ -300,9 +305,7 @@ test_window_new_canvas (InpApplication *app)
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "create");
   wait_for_image_size (canvas, 1024, 1024);
 
-  g_object_ref (window);
-  inp_test_destroy_toplevels ();
-  g_assert_finalize_object (window);
+  close_and_finalize (window);
 }
 
 static void
@@ -322,9 +325,7 @@ test_window_paste (InpApplication *app)
   wait_for_image_size (canvas, 123, 45);
   g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
 
-  g_object_ref (window);
-  inp_test_destroy_toplevels ();
-  g_assert_finalize_object (window);
+  close_and_finalize (window);
 }
 
 static void
@@ -341,9 +342,7 @@ opened_cb (InpApplication *app,
   wait_for_image_size (inp_window_get_canvas (window), 300, 200);
   *seen = TRUE;
 
-  g_object_ref (window);
-  inp_test_destroy_toplevels ();
-  g_assert_finalize_object (window);
+  close_and_finalize (window);
 }
 
 static void
