@@ -115,3 +115,28 @@ inp_test_wait_result (GAsyncResult **result,
 
   return *result;
 }
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/**
+ * inp_test_percentile:
+ * @values: (element-type double): figures of a benchmark; sorted in place
+ * @fraction: 0.5 for the median, 0.95 for the 95th percentile, 1 for the largest
+ *
+ * Returns: the value at @fraction of the sorted @values.
+ */
+double
+inp_test_percentile (GArray *values,
+                     double  fraction)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, (guint) MIN (values->len - 1, fraction * values->len));
+}

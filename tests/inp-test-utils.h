@@ -22,6 +22,9 @@ void     inp_test_remove_tree     (const char  *path);
                __FILE__, __LINE__, (guint) (timeout_ms), #flag); \
   } G_STMT_END
 
+double        inp_test_percentile     (GArray        *values,
+                                       double         fraction);
+
 void          inp_test_result_cb      (GObject       *source,
                                        GAsyncResult  *result,
                                        gpointer       user_data);

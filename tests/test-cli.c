@@ -20,6 +20,8 @@ typedef struct
 } Run;
 
 static char *keyring_dir;
+/* Where runs are recorded: a library of the tests' own, never the user's. */
+static char *data_home;
 
 static void
 run_clear (Run *run)
@@ -54,6 +56,7 @@ launcher_new (const char *token,
   g_subprocess_launcher_setenv (launcher, "SECRET_BACKEND", "file", TRUE);
   g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PATH", keyring, TRUE);
   g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PASSWORD", "test", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
 
   return launcher;
 }
@@ -262,6 +265,117 @@ test_failed (void)
   g_assert_nonnull (strstr (run.err, "NSFW content detected"));
 }
 
+/* `history --json`, with one filter option when @option is set. */
+static JsonArray *
+history_json (Run        *run,
+              const char *option,
+              const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  run_clear (run);
+  run_cli (run, "history", "--json", option, value, NULL);
+  g_assert_cmpint (run->status, ==, 0);
+  root = json_from_string (run->out, &error);
+  g_assert_no_error (error);
+
+  return json_array_ref (json_node_get_array (root));
+}
+
+/* Runs are recorded in the library (unless --no-library), and history lists and filters them. */
+static void
+test_history (void)
+{
+  g_autofree char *saved_home = g_steal_pointer (&data_home);
+  g_autofree char *dir = inp_test_make_temp_dir ();
+  g_autofree char *outputs = g_build_filename (dir, "out", NULL);
+  g_auto(Run) run = { 0, };
+  g_autoptr(JsonArray) jobs = NULL;
+  JsonObject *job;
+  JsonArray *files;
+
+  data_home = g_build_filename (dir, "data", NULL);
+
+  run_cli (&run, "history", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "");
+  run_clear (&run);
+
+  run_cli (&run, "run", "stability-ai/sdxl", "prompt=a red kite over the sea", "num_outputs=2",
+           "width=64", "height=64", "-o", outputs, "--sandbox", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+  run_cli (&run, "run", "stability-ai/stable-diffusion", "prompt=a blue boat sandbox:fail",
+           "width=64", "height=64", "-o", outputs, "--sandbox", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  run_clear (&run);
+  run_cli (&run, "run", "stability-ai/sdxl", "prompt=not recorded", "width=64", "height=64",
+           "-o", outputs, "--sandbox", "--no-library", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  /* Newest first, one line each. */
+  run_cli (&run, "history", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (run.out, "not recorded"));
+  g_assert_true (strstr (run.out, "a blue boat") < strstr (run.out, "a red kite"));
+  g_assert_nonnull (strstr (run.out, "E1001: The model ran out of memory."));
+
+  jobs = history_json (&run, NULL, NULL);
+  g_assert_cmpuint (json_array_get_length (jobs), ==, 2);
+  job = json_array_get_object_element (jobs, 1);
+  g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (job, "model"), ==, "stability-ai/sdxl");
+  g_assert_nonnull (json_object_get_string_member (job, "prediction_id"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (job, "endpoint_host"),
+                                   "127.0.0.1:"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (job, "inputs"),
+                                               "num_outputs"), ==, 2);
+  files = json_object_get_array_member (job, "outputs");
+  g_assert_cmpuint (json_array_get_length (files), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *file = json_array_get_object_element (files, i);
+      const char *path = json_object_get_string_member (file, "path");
+
+      g_assert_true (g_str_has_prefix (path, data_home));
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      g_assert_cmpuint (strlen (json_object_get_string_member (file, "sha256")), ==, 64);
+    }
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (json_object_get_array_member (job, "history"),
+                                                    0), "status"), ==, "pending");
+  g_clear_pointer (&jobs, json_array_unref);
+
+  jobs = history_json (&run, "--search", "kite");
+  g_assert_cmpuint (json_array_get_length (jobs), ==, 1);
+  g_clear_pointer (&jobs, json_array_unref);
+  jobs = history_json (&run, "--model", "stability-ai/stable-diffusion");
+  g_assert_cmpuint (json_array_get_length (jobs), ==, 1);
+  job = json_array_get_object_element (jobs, 0);
+  g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (job, "error"), ==,
+                   "E1001: The model ran out of memory.");
+  g_clear_pointer (&jobs, json_array_unref);
+  jobs = history_json (&run, "--status", "succeeded");
+  g_assert_cmpuint (json_array_get_length (jobs), ==, 1);
+  g_clear_pointer (&jobs, json_array_unref);
+
+  run_clear (&run);
+  run_cli (&run, "history", "--status", "sideways", NULL);
+  assert_usage_error (&run);
+
+  /* Nothing is unfinished. */
+  run_cli (&run, "resume", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  g_free (data_home);
+  data_home = g_steal_pointer (&saved_home);
+  inp_test_remove_tree (dir);
+}
+
 static void
 test_service_errors (void)
 {
@@ -459,6 +573,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   keyring_dir = inp_test_make_temp_dir ();
+  data_home = g_build_filename (keyring_dir, "data", NULL);
 
   g_test_add_func ("/cli/models", test_models);
   g_test_add_func ("/cli/usage", test_usage);
@@ -466,6 +581,7 @@ main (int   argc,
   g_test_add_func ("/cli/run-file-input", test_run_file_input);
   g_test_add_func ("/cli/validation", test_validation);
   g_test_add_func ("/cli/failed", test_failed);
+  g_test_add_func ("/cli/history", test_history);
   g_test_add_func ("/cli/service-errors", test_service_errors);
   g_test_add_func ("/cli/base-url-sources", test_base_url_sources);
   g_test_add_func ("/cli/json", test_json);

@@ -1198,6 +1198,34 @@ test_faults (Fixture       *fixture,
   g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_ACCOUNT), ==, 12);
 }
 
+/* A create held by `Prefer: wait` and then cut off: the sandbox takes the connection over to
+ * write half an answer, and must leave the message alone afterwards (libsoup would complain, which
+ * is fatal here). */
+static void
+test_truncated_held_create (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(JsonObject) input = json_object_new ();
+  g_autoptr(Response) response = NULL;
+
+  json_object_set_string_member (input, "prompt", "a kite");
+  json_object_set_int_member (input, "width", 64);
+  json_object_set_int_member (input, "height", 64);
+  inp_sandbox_set_model_time (fixture->sandbox, 300);
+
+  inp_sandbox_add_fault (fixture->sandbox, INP_SANDBOX_ON_CREATE, INP_SANDBOX_FAULT_TRUNCATED_BODY, 0, 1);
+  response = create (fixture, "stability-ai/stable-diffusion", input, "wait=5");
+  g_assert_true (response->error != NULL
+                 || (goffset) g_bytes_get_size (response->body) < response->content_length);
+  g_clear_pointer (&response, response_free);
+  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CREATE), ==, 1);
+
+  /* The sandbox goes on serving, held creates included. */
+  response = create (fixture, "stability-ai/stable-diffusion", input, "wait=5");
+  g_assert_cmpuint (response->status, ==, 201);
+  g_assert_cmpstr (response->preference_applied, ==, "wait=5");
+}
+
 static void
 test_prediction_faults (Fixture       *fixture,
                         gconstpointer  data)
@@ -1430,6 +1458,7 @@ main (int   argc,
   g_test_add ("/core/sandbox/model-route", Fixture, NULL, fixture_setup, test_model_route, fixture_teardown);
   g_test_add ("/core/sandbox/images", Fixture, NULL, fixture_setup, test_images, fixture_teardown);
   g_test_add ("/core/sandbox/faults", Fixture, NULL, fixture_setup, test_faults, fixture_teardown);
+  g_test_add ("/core/sandbox/truncated-held-create", Fixture, NULL, fixture_setup, test_truncated_held_create, fixture_teardown);
   g_test_add ("/core/sandbox/prediction-faults", Fixture, NULL, fixture_setup, test_prediction_faults, fixture_teardown);
   g_test_add ("/core/sandbox/expire", Fixture, NULL, fixture_setup, test_expire, fixture_teardown);
   g_test_add_func ("/core/sandbox/stop-while-held", test_stop_while_held);

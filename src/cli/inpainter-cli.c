@@ -16,6 +16,8 @@
 #include "inp-error.h"
 #include "inp-i18n.h"
 #include "inp-job.h"
+#include "inp-library.h"
+#include "inp-resume.h"
 #include "inp-sandbox.h"
 #include "inp-token.h"
 
@@ -34,6 +36,7 @@ typedef struct
   InpSandbox   *sandbox;
   InpClient    *client;
   InpJob       *job;
+  InpLibrary   *library;
   char         *token;
   GError       *error;
   GPtrArray    *paths;
@@ -51,6 +54,7 @@ cli_clear (Cli *cli)
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_clear_object (&cli->cancellable);
   g_clear_object (&cli->job);
+  g_clear_object (&cli->library);
   g_clear_object (&cli->client);
   if (cli->sandbox != NULL)
     inp_sandbox_stop (cli->sandbox);
@@ -221,6 +225,26 @@ connect_client (Cli         *cli,
 
   cli->client = inp_client_new (endpoint, cli->token);
   return TRUE;
+}
+
+/* ─── The library ─────────────────────────────────────────────────────────────────────────────── */
+
+/* Opens the library at its usual place ($XDG_DATA_HOME/inpainter). A database that had to be set
+ * aside is said so, once, and a fresh one is used. */
+static InpLibrary *
+open_library (GError **error)
+{
+  g_autoptr(InpLibrary) library = inp_library_new (NULL, error);
+  const GError *problem;
+
+  if (library == NULL)
+    return NULL;
+
+  problem = inp_library_get_problem (library);
+  if (problem != NULL)
+    g_printerr (_("Warning: %s\n"), problem->message);
+
+  return g_steal_pointer (&library);
 }
 
 /* ─── Output ──────────────────────────────────────────────────────────────────────────────────── */
@@ -579,6 +603,7 @@ command_run (int    argc,
   g_autofree char *base_url = NULL;
   gboolean sandbox = FALSE;
   gboolean json = FALSE;
+  gboolean no_library = FALSE;
   int wait_seconds = INP_CLIENT_DEFAULT_WAIT_SECONDS;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -590,6 +615,8 @@ command_run (int    argc,
     { "wait", 0, 0, G_OPTION_ARG_INT, &wait_seconds,
       N_("Let the service hold the request up to SECONDS (0–60, 0 = poll)"), N_("SECONDS") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { "no-library", 0, 0, G_OPTION_ARG_NONE, &no_library,
+      N_("Do not record the job in the library"), NULL },
     { NULL },
   };
   g_autoptr(GOptionContext) context =
@@ -685,6 +712,14 @@ command_run (int    argc,
   if (!inp_job_validate (cli.job, &error))
     return report_error (error);
 
+  if (!no_library)
+    {
+      cli.library = open_library (&error);
+      if (cli.library == NULL)
+        return report_error (error);
+      inp_job_set_library (cli.job, cli.library);
+    }
+
   g_signal_connect (cli.job, "notify::state", G_CALLBACK (job_state_cb), &cli);
   g_signal_connect (cli.job, "notify::progress", G_CALLBACK (job_progress_cb), &cli);
   sigint_id = g_unix_signal_add (SIGINT, sigint_cb, &cli);
@@ -709,6 +744,11 @@ command_run (int    argc,
         json_builder_add_string_value (builder, g_ptr_array_index (cli.paths, i));
       json_builder_end_array (builder);
       add_string (builder, "failure", cli.error != NULL ? cli.error->message : NULL);
+      json_builder_set_member_name (builder, "job");
+      if (inp_job_get_library_id (cli.job) > 0)
+        json_builder_add_int_value (builder, inp_job_get_library_id (cli.job));
+      else
+        json_builder_add_null_value (builder);
       json_builder_end_object (builder);
       print_json (builder);
     }
@@ -783,6 +823,342 @@ command_get_or_cancel (int      argc,
   return EXIT_OK;
 }
 
+/* ─── history ─────────────────────────────────────────────────────────────────────────────────── */
+
+static void
+add_file (JsonBuilder *builder,
+          const char  *name,
+          GFile       *file)
+{
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+  add_string (builder, name, path);
+}
+
+static gboolean
+build_job (JsonBuilder    *builder,
+           InpLibrary     *library,
+           InpLibraryJob  *job,
+           GError        **error)
+{
+  gint64 id = inp_library_job_get_id (job);
+  g_autoptr(GDateTime) created = inp_library_job_get_created (job);
+  g_autoptr(GDateTime) updated = inp_library_job_get_updated (job);
+  g_autoptr(GPtrArray) outputs = inp_library_list_outputs (library, id, error);
+  g_autoptr(GPtrArray) history = NULL;
+
+  if (outputs == NULL)
+    return FALSE;
+  history = inp_library_get_history (library, id, error);
+  if (history == NULL)
+    return FALSE;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, id);
+  add_time (builder, "created", created);
+  add_time (builder, "updated", updated);
+  add_string (builder, "model", inp_library_job_get_model (job));
+  add_string (builder, "version", inp_library_job_get_version (job));
+  add_string (builder, "endpoint_host", inp_library_job_get_endpoint_host (job));
+  add_string (builder, "prompt", inp_library_job_get_prompt (job));
+  add_node (builder, "inputs", inp_library_job_get_inputs (job));
+  add_file (builder, "image", inp_library_job_get_image (job));
+  add_file (builder, "mask", inp_library_job_get_mask (job));
+  add_string (builder, "prediction_id", inp_library_job_get_prediction_id (job));
+  add_string (builder, "status", inp_library_job_status_to_string (inp_library_job_get_status (job)));
+  add_string (builder, "error", inp_library_job_get_error (job));
+  add_node (builder, "metrics", inp_library_job_get_metrics (job));
+
+  json_builder_set_member_name (builder, "outputs");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < outputs->len; i++)
+    {
+      InpLibraryOutput *output = g_ptr_array_index (outputs, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "index");
+      json_builder_add_int_value (builder, inp_library_output_get_index (output));
+      add_file (builder, "path", inp_library_output_get_file (output));
+      add_string (builder, "media_type", inp_library_output_get_media_type (output));
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, inp_library_output_get_size (output));
+      json_builder_set_member_name (builder, "width");
+      json_builder_add_int_value (builder, inp_library_output_get_width (output));
+      json_builder_set_member_name (builder, "height");
+      json_builder_add_int_value (builder, inp_library_output_get_height (output));
+      add_string (builder, "sha256", inp_library_output_get_sha256 (output));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "history");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < history->len; i++)
+    {
+      InpLibraryJobEvent *event = g_ptr_array_index (history, i);
+      g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (event->time / G_USEC_PER_SEC);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "status", inp_library_job_status_to_string (event->status));
+      add_time (builder, "time", time);
+      add_string (builder, "message", event->message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return TRUE;
+}
+
+static void
+print_job_line (InpLibraryJob *job)
+{
+  g_autoptr(GDateTime) created = inp_library_job_get_created (job);
+  g_autofree char *date = g_date_time_format (created, "%Y-%m-%d %H:%M");
+  const char *prompt = inp_library_job_get_prompt (job);
+  const char *error = inp_library_job_get_error (job);
+
+  g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\n", inp_library_job_get_id (job), date,
+           inp_library_job_status_to_string (inp_library_job_get_status (job)),
+           inp_library_job_get_model (job), prompt);
+  if (error != NULL)
+    g_print ("\t%s\n", error);
+}
+
+static int
+command_history (int    argc,
+                 char **argv)
+{
+  g_autofree char *search = NULL;
+  g_autofree char *model = NULL;
+  g_autofree char *status = NULL;
+  gboolean json = FALSE;
+  int limit = 0;
+  const GOptionEntry entries[] = {
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search,
+      N_("Only jobs whose prompt contains every word of TEXT"), N_("TEXT") },
+    { "model", 0, 0, G_OPTION_ARG_STRING, &model, N_("Only jobs of this model"), N_("ID") },
+    { "status", 0, 0, G_OPTION_ARG_STRING, &status,
+      N_("Only jobs in this status (pending, starting, processing, downloading, succeeded, "
+         "failed, canceled, expired, not-sent)"), N_("STATUS") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("Show at most N jobs"), N_("N") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the jobs as JSON"), NULL },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InpLibrary) library = NULL;
+  g_autoptr(GPtrArray) jobs = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  InpLibraryQuery query = { 0, };
+
+  g_option_context_set_summary (context, _("Lists the jobs recorded in the library, newest "
+                                           "first."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc > 1)
+    return usage_error (context, _("“history” takes no arguments."));
+  if (limit < 0)
+    return usage_error (context, _("--limit takes a number of jobs."));
+  if (status != NULL)
+    {
+      InpLibraryJobStatus wanted;
+
+      if (!inp_library_job_status_from_string (status, &wanted))
+        return usage_error (context, _("Unknown status. Use one of pending, starting, "
+                                       "processing, downloading, succeeded, failed, canceled, "
+                                       "expired or not-sent."));
+      query.statuses = INP_LIBRARY_JOB_STATUS_BIT (wanted);
+    }
+
+  library = open_library (&error);
+  if (library == NULL)
+    return report_error (error);
+
+  query.text = search;
+  query.model = model;
+  query.limit = limit;
+  jobs = inp_library_list_jobs (library, &query, &error);
+  if (jobs == NULL)
+    return report_error (error);
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      InpLibraryJob *job = g_ptr_array_index (jobs, i);
+
+      if (!json)
+        print_job_line (job);
+      else if (!build_job (builder, library, job, &error))
+        return report_error (error);
+    }
+  json_builder_end_array (builder);
+
+  if (json)
+    print_json (builder);
+
+  return EXIT_OK;
+}
+
+/* ─── resume ──────────────────────────────────────────────────────────────────────────────────── */
+
+typedef struct
+{
+  InpLibrary *library;
+  int         status;
+} ResumeOutcome;
+
+/* Not reaching the service, or being refused by it, is worth retrying later: exit 3. */
+static gboolean
+is_service_error (const GError *error)
+{
+  if (error->domain != INP_ERROR)
+    return FALSE;
+
+  switch ((InpError) error->code)
+    {
+    case INP_ERROR_UNAUTHORIZED:
+    case INP_ERROR_PAYMENT_REQUIRED:
+    case INP_ERROR_RATE_LIMITED:
+    case INP_ERROR_SERVER:
+    case INP_ERROR_NETWORK:
+    case INP_ERROR_PROTOCOL:
+    case INP_ERROR_NO_TOKEN:
+      return TRUE;
+
+    case INP_ERROR_NOT_FOUND:
+    case INP_ERROR_TOO_LARGE:
+    case INP_ERROR_VALIDATION:
+    case INP_ERROR_CANCELLED:
+    case INP_ERROR_INVALID_INPUT:
+    case INP_ERROR_PREDICTION_FAILED:
+    case INP_ERROR_OUTPUT_EXPIRED:
+    case INP_ERROR_INSECURE_URL:
+    case INP_ERROR_FAILED:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+resume_job_finished_cb (InpResume     *resume,
+                        InpLibraryJob *job,
+                        const GError  *error,
+                        ResumeOutcome *outcome)
+{
+  InpLibraryJobStatus status = inp_library_job_get_status (job);
+  const char *reason = error != NULL ? error->message : inp_library_job_get_error (job);
+  gint64 id = inp_library_job_get_id (job);
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+  /* Translators: a job of the library: its number, its model and the status it ended in. */
+  g_printerr (_("Job %s (%s): %s\n"), id_text, inp_library_job_get_model (job),
+              error != NULL ? _("still unfinished") : inp_library_job_status_get_label (status));
+  if (reason != NULL)
+    g_printerr ("  %s\n", reason);
+
+  if (error != NULL)
+    outcome->status = MAX (outcome->status, is_service_error (error) ? EXIT_SERVICE
+                                                                     : EXIT_PREDICTION_FAILED);
+  else if (status != INP_LIBRARY_JOB_STATUS_SUCCEEDED)
+    outcome->status = MAX (outcome->status, EXIT_PREDICTION_FAILED);
+  else
+    {
+      g_autoptr(GPtrArray) outputs = inp_library_list_outputs (outcome->library, id, NULL);
+
+      for (guint i = 0; outputs != NULL && i < outputs->len; i++)
+        {
+          GFile *file = inp_library_output_get_file (g_ptr_array_index (outputs, i));
+          g_autofree char *path = g_file_get_path (file);
+
+          g_print ("%s\n", path);
+        }
+    }
+}
+
+static void
+resume_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Cli *cli = user_data;
+
+  inp_resume_run_finish (INP_RESUME (source), result, &cli->error);
+  g_main_loop_quit (cli->loop);
+}
+
+static int
+command_resume (int    argc,
+                char **argv)
+{
+  g_autofree char *base_url = NULL;
+  const GOptionEntry entries[] = {
+    { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url,
+      N_("The API base address, including the version"), N_("URL") },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) connect_error = NULL;
+  g_autoptr(GPtrArray) unfinished = NULL;
+  g_autoptr(InpResume) resume = NULL;
+  g_auto(Cli) cli = { 0, };
+  ResumeOutcome outcome = { NULL, EXIT_OK };
+  gboolean needs_service = FALSE;
+
+  g_option_context_set_summary (context,
+                                _("Follows the library’s unfinished jobs until each is settled, "
+                                  "saving their outputs, and prints each saved path. Never "
+                                  "starts a new prediction."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc > 1)
+    return usage_error (context, _("“resume” takes no arguments."));
+
+  cli.loop = g_main_loop_new (NULL, FALSE);
+  cli.library = open_library (&error);
+  if (cli.library == NULL)
+    return report_error (error);
+
+  unfinished = inp_library_list_unfinished (cli.library, &error);
+  if (unfinished == NULL)
+    return report_error (error);
+  if (unfinished->len == 0)
+    {
+      g_printerr ("%s\n", _("No unfinished jobs."));
+      return EXIT_OK;
+    }
+
+  for (guint i = 0; i < unfinished->len; i++)
+    if (inp_library_job_get_prediction_id (g_ptr_array_index (unfinished, i)) != NULL)
+      needs_service = TRUE;
+
+  /* Without a connection, jobs that were never sent are still settled. */
+  if (needs_service && !connect_client (&cli, base_url, FALSE, &connect_error))
+    report_error (connect_error);
+
+  resume = inp_resume_new (cli.library);
+  if (cli.client != NULL)
+    inp_resume_add_client (resume, cli.client);
+  outcome.library = cli.library;
+  g_signal_connect (resume, "job-finished", G_CALLBACK (resume_job_finished_cb), &outcome);
+
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Resuming %u unfinished job…\n",
+                           "Resuming %u unfinished jobs…\n", unfinished->len), unfinished->len);
+  inp_resume_run_async (resume, NULL, resume_cb, &cli);
+  g_main_loop_run (cli.loop);
+
+  if (cli.error != NULL)
+    return report_error (cli.error);
+  if (connect_error != NULL)
+    return exit_code_for_error (connect_error);
+
+  return outcome.status;
+}
+
 /* ─── main ────────────────────────────────────────────────────────────────────────────────────── */
 
 static int
@@ -792,13 +1168,17 @@ print_usage (FILE *stream)
            _("Usage:\n"
              "  inpainter-cli models [--json]\n"
              "  inpainter-cli run MODEL [NAME=VALUE | NAME=@FILE]… [-o DIR] [--base-url URL]\n"
-             "                [--sandbox] [--wait SECONDS] [--json]\n"
+             "                [--sandbox] [--wait SECONDS] [--json] [--no-library]\n"
              "  inpainter-cli get ID [--base-url URL] [--json]\n"
              "  inpainter-cli cancel ID [--base-url URL] [--json]\n"
+             "  inpainter-cli history [--json] [--search TEXT] [--model ID] [--status STATUS]\n"
+             "                [--limit N]\n"
+             "  inpainter-cli resume [--base-url URL]\n"
              "\n"
              "The base URL comes from --base-url, else INPAINTER_BASE_URL, else the app’s "
              "setting.\n"
              "The token comes from REPLICATE_API_TOKEN, else the keyring.\n"
+             "Jobs are recorded in the library under $XDG_DATA_HOME/inpainter.\n"
              "Exit status: 0 succeeded, 1 the prediction failed or was cancelled, 2 usage or "
              "validation error (nothing was sent), 3 authentication, network or API error."));
   return stream == stdout ? EXIT_OK : EXIT_USAGE;
@@ -835,6 +1215,10 @@ main (int   argc,
     return command_get_or_cancel (argc - 1, argv + 1, FALSE);
   if (g_str_equal (command, "cancel"))
     return command_get_or_cancel (argc - 1, argv + 1, TRUE);
+  if (g_str_equal (command, "history"))
+    return command_history (argc - 1, argv + 1);
+  if (g_str_equal (command, "resume"))
+    return command_resume (argc - 1, argv + 1);
 
   g_printerr (_("Unknown command “%s”.\n\n"), command);
   return print_usage (stderr);

@@ -7,8 +7,10 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-debug.h"
 #include "inp-error.h"
 #include "inp-job.h"
+#include "inp-job-record.h"
 
 typedef struct
 {
@@ -27,6 +29,8 @@ struct _InpJob
   char          *output_directory;
   char          *version;
   GPtrArray     *files;
+  InpLibrary    *library;
+  InpJobRecord  *record;
 
   InpJobState    state;
   InpPrediction *prediction;
@@ -172,6 +176,38 @@ inp_job_set_version (InpJob     *self,
 }
 
 /**
+ * inp_job_set_library:
+ * @library: (nullable): where the job is recorded
+ *
+ * Records the job in @library while it runs: written before anything is sent, then its
+ * prediction id, status, metrics and error as it moves, its image and mask, and its outputs,
+ * stored with provenance before the job is marked succeeded.
+ */
+void
+inp_job_set_library (InpJob     *self,
+                     InpLibrary *library)
+{
+  g_return_if_fail (INP_IS_JOB (self));
+  g_return_if_fail (library == NULL || INP_IS_LIBRARY (library));
+  g_return_if_fail (self->state == INP_JOB_STATE_READY);
+
+  g_set_object (&self->library, library);
+}
+
+/**
+ * inp_job_get_library_id:
+ *
+ * Returns: the job's id in its library, or 0 when it is not recorded (yet).
+ */
+gint64
+inp_job_get_library_id (InpJob *self)
+{
+  g_return_val_if_fail (INP_IS_JOB (self), 0);
+
+  return self->record != NULL ? inp_job_record_get_job_id (self->record) : 0;
+}
+
+/**
  * inp_job_set_file:
  * @input_name: a file input of the model
  * @bytes: the file's contents
@@ -297,6 +333,8 @@ run_fail (InpJob *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
+  if (self->record != NULL)
+    inp_job_record_fail (self->record, error);
   run_cleanup (self);
   set_state (self, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                    || g_error_matches (error, INP_ERROR, INP_ERROR_CANCELLED)
@@ -332,13 +370,45 @@ cancel_on_service (InpJob *self)
 }
 
 static void
+run_succeed (InpJob *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  run_cleanup (self);
+  set_state (self, INP_JOB_STATE_SUCCEEDED);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+  g_task_return_pointer (task, g_ptr_array_ref (self->output_paths),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+store_files_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(InpJob) self = user_data;
+  g_autoptr(GPtrArray) outputs = NULL;
+  GError *error = NULL;
+
+  outputs = inp_job_record_store_files_finish (INP_JOB_RECORD (source), result, &error);
+  if (outputs == NULL)
+    {
+      /* The library has already left the job to be fetched again, with the reason. */
+      g_clear_object (&self->record);
+      run_fail (self, error);
+      return;
+    }
+
+  run_succeed (self);
+}
+
+static void
 download_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr(InpJob) self = user_data;
   g_autoptr(GPtrArray) paths = NULL;
-  g_autoptr(GTask) task = NULL;
   GError *error = NULL;
 
   paths = inp_client_download_outputs_finish (INP_CLIENT (source), result, &error);
@@ -350,11 +420,15 @@ download_cb (GObject      *source,
 
   g_clear_pointer (&self->output_paths, g_ptr_array_unref);
   self->output_paths = g_ptr_array_ref (paths);
-  task = g_steal_pointer (&self->task);
-  run_cleanup (self);
-  set_state (self, INP_JOB_STATE_SUCCEEDED);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
-  g_task_return_pointer (task, g_steal_pointer (&paths), (GDestroyNotify) g_ptr_array_unref);
+
+  if (self->record != NULL)
+    {
+      inp_job_record_store_files_async (self->record, paths, self->stage_cancellable,
+                                        store_files_cb, g_object_ref (self));
+      return;
+    }
+
+  run_succeed (self);
 }
 
 static void
@@ -391,6 +465,11 @@ prediction_settled (InpJob *self)
     }
 
   set_state (self, INP_JOB_STATE_DOWNLOADING);
+  if (self->record != NULL)
+    {
+      inp_job_record_set_status (self->record, INP_LIBRARY_JOB_STATUS_DOWNLOADING, NULL);
+      inp_debug_pause_at (INP_DEBUG_POINT_DOWNLOADING);
+    }
   inp_client_download_outputs_async (self->client, prediction, self->output_directory,
                                      self->stage_cancellable, download_cb, g_object_ref (self));
 }
@@ -436,6 +515,11 @@ create_cb (GObject      *source,
     }
 
   set_prediction (self, prediction);
+  if (self->record != NULL)
+    {
+      inp_job_record_track (self->record, prediction);
+      inp_debug_pause_at (INP_DEBUG_POINT_AFTER_CREATE);
+    }
 
   /* A cancel that came while the create was in flight is carried out now that the id is known. */
   if (self->cancel_requested)
@@ -466,6 +550,8 @@ create (InpJob *self)
                                               : inp_model_get_version (self->model);
 
   set_state (self, INP_JOB_STATE_CREATING);
+  if (self->record != NULL)
+    inp_debug_pause_at (INP_DEBUG_POINT_BEFORE_CREATE);
 
   /* The create is never cut off: its answer carries the id needed to cancel on the service. */
   if (inp_model_get_endpoint (self->model) == INP_MODEL_ENDPOINT_VERSION && version != NULL)
@@ -524,6 +610,63 @@ upload_next (InpJob *self)
                            self->stage_cancellable, upload_cb, g_object_ref (self));
 }
 
+static GBytes *
+file_bytes (InpJob     *self,
+            const char *input_name)
+{
+  for (guint i = 0; input_name != NULL && i < self->files->len; i++)
+    {
+      FileInput *file = g_ptr_array_index (self->files, i);
+
+      if (g_str_equal (file->name, input_name))
+        return file->bytes;
+    }
+
+  return NULL;
+}
+
+static void
+inputs_stored_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(InpJob) self = user_data;
+  GError *error = NULL;
+
+  if (!inp_library_store_inputs_finish (INP_LIBRARY (source), result, &error))
+    {
+      run_fail (self, error);
+      return;
+    }
+
+  upload_next (self);
+}
+
+/* Writes the job into the library before anything is sent. */
+static gboolean
+record_start (InpJob  *self,
+              GError **error)
+{
+  const char *version = self->version != NULL ? self->version
+                                              : inp_model_get_version (self->model);
+  InpEndpoint *endpoint = inp_client_get_endpoint (self->client);
+  g_autoptr(JsonNode) values = json_node_init_object (json_node_alloc (), self->values);
+  g_autoptr(InpProvenance) provenance = NULL;
+  const char *prompt;
+  gint64 job_id;
+
+  prompt = json_object_get_string_member_with_default (self->values, "prompt", NULL);
+  job_id = inp_library_create_job (self->library, inp_model_get_id (self->model), version,
+                                   inp_endpoint_get_base_url (endpoint), prompt, values, error);
+  if (job_id == 0)
+    return FALSE;
+
+  provenance = inp_provenance_new (inp_model_get_id (self->model), version, values);
+  self->record = inp_job_record_new (self->library, job_id, provenance);
+
+  return TRUE;
+}
+
 static void
 user_cancelled_cb (GCancellable *cancellable,
                    InpJob       *self)
@@ -578,6 +721,26 @@ inp_job_run_async (InpJob              *self,
       self->user_cancellable = g_object_ref (cancellable);
       self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (user_cancelled_cb),
                                                   self, NULL);
+    }
+
+  if (self->library != NULL)
+    {
+      GBytes *image = file_bytes (self, inp_model_get_image_input (self->model));
+      GBytes *mask = file_bytes (self, inp_model_get_mask_input (self->model));
+
+      if (!record_start (self, &error))
+        {
+          run_fail (self, error);
+          return;
+        }
+
+      if (image != NULL || mask != NULL)
+        {
+          inp_library_store_inputs_async (self->library, inp_job_record_get_job_id (self->record),
+                                          image, mask, self->stage_cancellable, inputs_stored_cb,
+                                          g_object_ref (self));
+          return;
+        }
     }
 
   upload_next (self);
@@ -663,6 +826,8 @@ inp_job_dispose (GObject *object)
   set_prediction (self, NULL);
   g_clear_object (&self->client);
   g_clear_object (&self->model);
+  g_clear_object (&self->library);
+  g_clear_object (&self->record);
 
   G_OBJECT_CLASS (inp_job_parent_class)->dispose (object);
 }

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "inp-client.h"
+#include "inp-library.h"
 #include "inp-model.h"
 #include "inp-prediction.h"
 
@@ -53,6 +54,9 @@ InpModel      *inp_job_get_model        (InpJob               *self);
 JsonObject    *inp_job_get_values       (InpJob               *self);
 void           inp_job_set_version      (InpJob               *self,
                                          const char           *version);
+void           inp_job_set_library      (InpJob               *self,
+                                         InpLibrary           *library);
+gint64         inp_job_get_library_id   (InpJob               *self);
 void           inp_job_set_file         (InpJob               *self,
                                          const char           *input_name,
                                          GBytes               *bytes,

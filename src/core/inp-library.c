@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "inp-atomic-file.h"
+#include "inp-debug.h"
 #include "inp-error.h"
 #include "inp-library-private.h"
 
@@ -834,6 +835,19 @@ endpoint_host (const char *endpoint)
   return NULL;
 }
 
+/**
+ * inp_library_endpoint_host:
+ * @endpoint: (nullable): a base URL or a host
+ *
+ * Returns: (transfer full) (nullable): what inp_library_create_job() keeps of @endpoint, and
+ *   inp_library_job_get_endpoint_host() gives back: its host, with the port when it names one.
+ */
+char *
+inp_library_endpoint_host (const char *endpoint)
+{
+  return endpoint_host (endpoint);
+}
+
 static gboolean
 insert_event (InpLibrary           *self,
               gint64                job_id,
@@ -1572,6 +1586,7 @@ store_output_read_cb (GObject      *object,
 
   if (n_read > 0)
     {
+      inp_debug_pause_at (INP_DEBUG_POINT_MID_DOWNLOAD);
       store_output_read_next (task);
       return;
     }

@@ -54,6 +54,7 @@ typedef struct
 G_DECLARE_FINAL_TYPE (InpLibrary, inp_library, INP, LIBRARY, GObject)
 
 char             *inp_library_get_default_path    (void);
+char             *inp_library_endpoint_host       (const char           *endpoint);
 InpLibrary       *inp_library_new                 (const char           *path,
                                                    GError              **error);
 const char       *inp_library_get_path            (InpLibrary           *self);

@@ -161,6 +161,33 @@ inp_sandbox_count_steps (InpModel   *model,
 
 /* Drawing */
 
+static void
+hue_to_rgb (double  hue,
+            double  saturation,
+            double  value,
+            double *rgb)
+{
+  double h = fmod (hue, 1.0) * 6.0;
+  double f = h - floor (h);
+  double p = value * (1.0 - saturation);
+  double q = value * (1.0 - saturation * f);
+  double t = value * (1.0 - saturation * (1.0 - f));
+
+  switch ((int) h)
+    {
+    case 0: rgb[0] = value; rgb[1] = t; rgb[2] = p; break;
+    case 1: rgb[0] = q; rgb[1] = value; rgb[2] = p; break;
+    case 2: rgb[0] = p; rgb[1] = value; rgb[2] = t; break;
+    case 3: rgb[0] = p; rgb[1] = q; rgb[2] = value; break;
+    case 4: rgb[0] = t; rgb[1] = p; rgb[2] = value; break;
+    default: rgb[0] = value; rgb[1] = p; rgb[2] = q; break;
+    }
+}
+
+/* A simulated picture that still reads as one: a sky, a sun and three ranges of hills, their
+ * colours and shapes drawn from the input's hash and the output's index, so the same input always
+ * gives the same picture and each output of a batch differs. @phase moves the scene, frame by
+ * frame, for the animation models. */
 static GdkPixbuf *
 render (int     width,
         int     height,
@@ -172,25 +199,48 @@ render (int     width,
   int stride = gdk_pixbuf_get_rowstride (pixbuf);
   guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
   guint32 seed = hash ^ (index * 0x9e3779b9u);
-  guint8 from[3] = { seed & 0xff, (seed >> 8) & 0xff, (seed >> 16) & 0xff };
-  guint8 to[3] = { 255 - from[1], 255 - from[2], 255 - from[0] };
-  int band = 24 + (int) ((seed >> 24) % 40);
+  /* Blue skies, warm suns and green hills, varied within those ranges. */
+  double hue = 0.52 + 0.16 * ((seed & 0xffff) / 65536.0);
+  double sun_x = 0.2 + 0.6 * (((seed >> 16) & 0xff) / 255.0) + phase * 0.004;
+  double sun_y = 0.18 + 0.2 * (((seed >> 24) & 0xff) / 255.0);
+  double sun_r = 0.07;
+  double sky_top[3], sky_bottom[3], sun[3], hills[3][3];
+
+  hue_to_rgb (hue, 0.55, 0.55, sky_top);
+  hue_to_rgb (hue + 0.08, 0.35, 0.95, sky_bottom);
+  hue_to_rgb (hue - 0.45, 0.45, 1.0, sun);
+  for (int i = 0; i < 3; i++)
+    hue_to_rgb (hue - 0.28 + 0.03 * i, 0.45 + 0.12 * i, 0.75 - 0.2 * i, hills[i]);
 
   for (int y = 0; y < height; y++)
     {
       guint8 *row = pixels + (gsize) y * stride;
+      double v = (double) y / MAX (height - 1, 1);
 
       for (int x = 0; x < width; x++)
         {
-          guint t = (guint) ((x + y) * 255 / MAX (width + height - 2, 1));
-          gboolean stripe = ((x + 2 * y + phase) / band) % 2 == 0;
+          double u = (double) x / MAX (width - 1, 1);
+          double du = (u - sun_x) * width / MAX (height, 1);
+          double dv = v - sun_y;
+          double rgb[3];
 
           for (int c = 0; c < 3; c++)
-            {
-              guint value = (from[c] * (255 - t) + to[c] * t) / 255;
+            rgb[c] = sky_top[c] + (sky_bottom[c] - sky_top[c]) * v;
+          if (du * du + dv * dv < sun_r * sun_r)
+            memcpy (rgb, sun, sizeof rgb);
 
-              row[x * 3 + c] = stripe ? (guint8) (value / 2 + 64) : (guint8) value;
+          for (int i = 0; i < 3; i++)
+            {
+              double freq = 2.0 + i + ((seed >> (4 * i)) & 0x7);
+              double ridge = 0.55 + 0.12 * i
+                             + 0.06 * sin (u * freq + (seed >> (3 * i) & 0xff) * 0.1 + phase * 0.05 * (i + 1));
+
+              if (v > ridge)
+                memcpy (rgb, hills[i], sizeof rgb);
             }
+
+          for (int c = 0; c < 3; c++)
+            row[x * 3 + c] = (guint8) CLAMP (rgb[c] * 255.0 + 0.5, 0.0, 255.0);
         }
     }
 

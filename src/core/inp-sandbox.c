@@ -225,7 +225,8 @@ json_bytes (JsonNode *node)
   return g_bytes_new_take (text, length);
 }
 
-/* Writes a response by hand on the stolen connection: the faults that break HTTP itself. */
+/* Writes a response by hand on the stolen connection: the faults that break HTTP itself. The
+ * message is libsoup's no more afterwards: it must not be unpaused. */
 static void
 send_raw (SoupServerMessage *msg,
           const char        *head,
@@ -247,7 +248,8 @@ send_raw (SoupServerMessage *msg,
   g_io_stream_close (stream, NULL, NULL);
 }
 
-static void
+/* Returns whether the connection was taken over by send_raw(). */
+static gboolean
 send_body (SoupServerMessage *msg,
            guint              status,
            const char        *content_type,
@@ -268,7 +270,7 @@ send_body (SoupServerMessage *msg,
             soup_server_message_set_status (msg, status < 300 ? status : SOUP_STATUS_OK, NULL);
             soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
                                               broken, strlen (broken));
-            return;
+            return FALSE;
           }
 
         case INP_SANDBOX_FAULT_WRONG_CONTENT_TYPE:
@@ -279,7 +281,7 @@ send_body (SoupServerMessage *msg,
             soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
             soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_STATIC,
                                               page, strlen (page));
-            return;
+            return FALSE;
           }
 
         case INP_SANDBOX_FAULT_TRUNCATED_BODY:
@@ -293,7 +295,7 @@ send_body (SoupServerMessage *msg,
             g_autoptr(GBytes) half = g_bytes_new_from_bytes (body, 0, size / 2);
 
             send_raw (msg, head, half);
-            return;
+            return TRUE;
           }
 
         case INP_SANDBOX_FAULT_RATE_LIMIT:
@@ -310,6 +312,7 @@ send_body (SoupServerMessage *msg,
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY,
                                     g_bytes_get_data (body, NULL), size);
+  return FALSE;
 }
 
 static void
@@ -336,7 +339,8 @@ apply_json_fault (JsonNode    *node,
     }
 }
 
-static void
+/* Returns whether the connection was taken over by send_raw(). */
+static gboolean
 send_json (SoupServerMessage *msg,
            guint              status,
            JsonNode          *node,
@@ -346,7 +350,7 @@ send_json (SoupServerMessage *msg,
 
   apply_json_fault (node, fault);
   body = json_bytes (node);
-  send_body (msg, status, status >= 400 ? "application/problem+json" : "application/json", body,
+  return send_body (msg, status, status >= 400 ? "application/problem+json" : "application/json", body,
              fault);
 }
 
@@ -654,8 +658,9 @@ answer_waiter (Waiter *waiter,
 
   soup_message_headers_replace (soup_server_message_get_response_headers (waiter->msg),
                                 "Preference-Applied", waiter->preference);
-  send_json (waiter->msg, SOUP_STATUS_CREATED, node, waiter->post_fault);
-  soup_server_message_unpause (waiter->msg);
+  /* A truncated answer is written on the stolen connection, which libsoup no longer drives. */
+  if (!send_json (waiter->msg, SOUP_STATUS_CREATED, node, waiter->post_fault))
+    soup_server_message_unpause (waiter->msg);
 }
 
 /* Takes the waiters out under the lock and answers them after. */

@@ -22,24 +22,6 @@
 
 #define SDXL_VERSION "7762fd07cf82c948538e41f63f77d685e02b063e37e496e96eefd46c929f9bdc"
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-percentile (GArray *values,
-            double  fraction)
-{
-  g_array_sort (values, compare_doubles);
-  return g_array_index (values, double, (guint) MIN (values->len - 1, fraction * values->len));
-}
-
 static InpJob *
 small_job (InpClient  *client,
            const char *dir)
@@ -118,13 +100,13 @@ bench_overhead (const char *dir)
         g_array_append_val (raw_ms, ms);
     }
 
-  client_median = percentile (client_ms, 0.5);
-  raw_median = percentile (raw_ms, 0.5);
+  client_median = inp_test_percentile (client_ms, 0.5);
+  raw_median = inp_test_percentile (raw_ms, 0.5);
   g_print ("{\"bench\":\"client-overhead\",\"runs\":%u,\"median_ms\":%.2f,\"p95_ms\":%.2f,"
            "\"raw_http_median_ms\":%.2f,\"raw_http_p95_ms\":%.2f,\"overhead_median_ms\":%.2f,"
            "\"target_ms\":5}\n",
-           runs, client_median, percentile (client_ms, 0.95), raw_median,
-           percentile (raw_ms, 0.95), client_median - raw_median);
+           runs, client_median, inp_test_percentile (client_ms, 0.95), raw_median,
+           inp_test_percentile (raw_ms, 0.95), client_median - raw_median);
 }
 
 static void
@@ -164,7 +146,8 @@ bench_notice (const char *dir,
 
   g_print ("{\"bench\":\"%s\",\"runs\":%u,\"model_ms\":700,\"median_ms\":%.2f,\"p95_ms\":%.2f,"
            "\"target_ms\":%.0f}\n",
-           name, runs, percentile (delays, 0.5), percentile (delays, 0.95), target_ms);
+           name, runs, inp_test_percentile (delays, 0.5), inp_test_percentile (delays, 0.95),
+           target_ms);
 }
 
 typedef struct
@@ -270,8 +253,8 @@ bench_request_building (const char *dir)
   g_print ("{\"bench\":\"request-building\",\"runs\":%u,\"size\":\"2048x2048\",\"median_ms\":%.2f,"
            "\"p95_ms\":%.2f,\"encoded_image_bytes\":%" G_GSIZE_FORMAT ","
            "\"main_loop_longest_gap_ms\":%.2f,\"target_ms\":150}\n",
-           runs, percentile (times, 0.5), percentile (times, 0.95), image_bytes,
-           percentile (gaps, 1.0));
+           runs, inp_test_percentile (times, 0.5), inp_test_percentile (times, 0.95), image_bytes,
+           inp_test_percentile (gaps, 1.0));
 }
 
 int
