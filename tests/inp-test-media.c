@@ -7,50 +7,17 @@
 
 #include <string.h>
 
+#include "inp-image.h"
 #include "inp-test-media.h"
 
-/* Walks a GIF's blocks and counts its image descriptors: gdk-pixbuf's animation API can only
- * step through frames by wall-clock time. Fails the test on a malformed file. */
+/* Counts a GIF's frames; fails the test on a malformed file. */
 guint
 inp_test_count_gif_frames (GBytes *gif)
 {
-  gsize size = 0;
-  const guint8 *data = g_bytes_get_data (gif, &size);
-  gsize offset = 13;
-  guint frames = 0;
+  guint frames = inp_image_count_gif_frames (gif);
 
-  g_assert_cmpuint (size, >, 13);
-  g_assert_true (memcmp (data, "GIF89a", 6) == 0 || memcmp (data, "GIF87a", 6) == 0);
-  if (data[10] & 0x80)
-    offset += 3u << ((data[10] & 0x07) + 1);
-
-  while (offset < size)
-    {
-      guint8 kind = data[offset];
-
-      if (kind == 0x3b)
-        return frames;
-
-      if (kind == 0x21)
-        offset += 2;
-      else if (kind == 0x2c)
-        {
-          g_assert_cmpuint (offset + 10, <=, size);
-          frames++;
-          if (data[offset + 9] & 0x80)
-            offset += 3u << ((data[offset + 9] & 0x07) + 1);
-          offset += 10 + 1;   /* the descriptor, then the LZW minimum code size */
-        }
-      else
-        g_error ("unexpected GIF block 0x%02x at %" G_GSIZE_FORMAT, kind, offset);
-
-      /* Data sub-blocks up to the zero-length terminator. */
-      while (offset < size && data[offset] != 0)
-        offset += data[offset] + 1;
-      offset++;
-    }
-
-  g_error ("GIF without a trailer");
+  g_assert_cmpuint (frames, >, 0);
+  return frames;
 }
 
 GdkPixbuf *

@@ -116,9 +116,10 @@ inp_test_wait_result (GAsyncResult **result,
   return *result;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
+/* For qsort() and g_array_sort() of doubles, smallest first. */
+int
+inp_test_compare_doubles (gconstpointer a,
+                          gconstpointer b)
 {
   double x = *(const double *) a;
   double y = *(const double *) b;
@@ -137,6 +138,6 @@ double
 inp_test_percentile (GArray *values,
                      double  fraction)
 {
-  g_array_sort (values, compare_doubles);
+  g_array_sort (values, inp_test_compare_doubles);
   return g_array_index (values, double, (guint) MIN (values->len - 1, fraction * values->len));
 }

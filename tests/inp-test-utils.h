@@ -13,6 +13,8 @@ gboolean inp_test_iterate_until   (gboolean    *flag,
                                    guint        timeout_ms);
 char    *inp_test_make_temp_dir   (void);
 void     inp_test_remove_tree     (const char  *path);
+int      inp_test_compare_doubles (gconstpointer a,
+                                   gconstpointer b);
 
 /* Iterates the default main context until @flag is set; fails the test after @timeout_ms. */
 #define inp_test_wait_for(flag, timeout_ms) \

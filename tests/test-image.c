@@ -376,6 +376,14 @@ test_gif (void)
 
   gif = inp_image_encode_gif (frames, 10);
   g_assert_cmpuint (inp_test_count_gif_frames (gif), ==, 5);
+  {
+    /* Not a GIF, or cut inside a block header: no frames rather than a read past the end. */
+    g_autoptr(GBytes) png = g_bytes_new_static ("\x89PNG\r\n\x1a\n0123456789", 18);
+    g_autoptr(GBytes) cut = g_bytes_new_from_bytes (gif, 0, 13 + 768 + 19 + 8 + 5);
+
+    g_assert_cmpuint (inp_image_count_gif_frames (png), ==, 0);
+    g_assert_cmpuint (inp_image_count_gif_frames (cut), ==, 0);
+  }
 
   stream = g_memory_input_stream_new_from_bytes (gif);
   animation = gdk_pixbuf_animation_new_from_stream (stream, NULL, &error);

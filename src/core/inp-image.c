@@ -637,6 +637,66 @@ inp_image_encode_gif (GPtrArray *frames,
   return g_byte_array_free_to_bytes (g_steal_pointer (&gif));
 }
 
+/**
+ * inp_image_count_gif_frames:
+ * @gif: a GIF file
+ *
+ * Counts the images in a GIF by walking its blocks, without decoding: gdk-pixbuf steps through an
+ * animation only by the clock and never says how many frames it has.
+ *
+ * Returns: the number of frames, or 0 when @gif is not a well-formed GIF.
+ */
+guint
+inp_image_count_gif_frames (GBytes *gif)
+{
+  gsize size = 0;
+  const guint8 *data;
+  gsize offset = 13;
+  guint frames = 0;
+
+  g_return_val_if_fail (gif != NULL, 0);
+
+  data = g_bytes_get_data (gif, &size);
+  if (size <= 13 || (memcmp (data, "GIF89a", 6) != 0 && memcmp (data, "GIF87a", 6) != 0))
+    return 0;
+  if (data[10] & 0x80)
+    offset += 3u << ((data[10] & 0x07) + 1);
+
+  while (offset < size)
+    {
+      guint8 kind = data[offset];
+
+      if (kind == 0x3b)
+        return frames;
+
+      if (kind == 0x21)
+        {
+          offset += 2;
+        }
+      else if (kind == 0x2c)
+        {
+          if (offset + 10 > size)
+            return 0;
+          frames++;
+          if (data[offset + 9] & 0x80)
+            offset += 3u << ((data[offset + 9] & 0x07) + 1);
+          offset += 10 + 1;   /* the descriptor, then the LZW minimum code size */
+        }
+      else
+        {
+          return 0;
+        }
+
+      /* Data sub-blocks up to the zero-length terminator. */
+      while (offset < size && data[offset] != 0)
+        offset += data[offset] + 1;
+      offset++;
+    }
+
+  /* Truncated: the frames seen so far are still shown by decoders, so count them. */
+  return frames;
+}
+
 /* Fitting */
 
 static guint

@@ -47,6 +47,7 @@ GdkPixbuf         *inp_image_scale                 (GdkPixbuf           *pixbuf,
                                                     int                  height);
 GBytes            *inp_image_encode_gif            (GPtrArray           *frames,
                                                     guint                delay_cs);
+guint              inp_image_count_gif_frames      (GBytes              *gif);
 
 GdkPixbuf         *inp_image_binarize_mask         (GdkPixbuf           *mask);
 GBytes            *inp_image_encode_mask           (GdkPixbuf           *mask,

@@ -110,7 +110,8 @@ inp_job_new (InpClient  *client,
 /**
  * inp_job_dup:
  *
- * A new job with the same client, model, values, version, files and output folder, ready to run:
+ * A new job with the same client, model, values, version, files, output folder and library,
+ * ready to run:
  * how a failed or cancelled job is retried with exactly what the user entered.
  *
  * Returns: (transfer full): the copy.
@@ -124,6 +125,7 @@ inp_job_dup (InpJob *self)
 
   copy = inp_job_new (self->client, self->model, self->values, self->output_directory);
   inp_job_set_version (copy, self->version);
+  inp_job_set_library (copy, self->library);
   for (guint i = 0; i < self->files->len; i++)
     {
       FileInput *file = g_ptr_array_index (self->files, i);

@@ -10,18 +10,9 @@
 
 #include "inp-catalog.h"
 #include "inp-image.h"
+#include "inp-test-utils.h"
 
 #define RUNS 15
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
 
 /* A photo-like picture: gradients with grain, which costs a JPEG encoder what a real photo does. */
 static GdkPixbuf *
@@ -62,7 +53,7 @@ report (const char *bench,
         const char *model,
         double     *times)
 {
-  qsort (times, RUNS, sizeof (double), compare_doubles);
+  qsort (times, RUNS, sizeof (double), inp_test_compare_doubles);
   g_print ("{\"bench\":\"%s\",\"model\":\"%s\",\"median_ms\":%.1f,\"p95_ms\":%.1f,"
            "\"target_ms\":150}\n",
            bench, model, times[RUNS / 2], times[(RUNS * 95 + 99) / 100 - 1]);

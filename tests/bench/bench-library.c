@@ -125,16 +125,6 @@ fill (const char *path)
   sqlite3_close (db);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static double
 print_figure (const char *name,
               GArray     *samples,
@@ -143,7 +133,7 @@ print_figure (const char *name,
   double median;
   double p95;
 
-  g_array_sort (samples, compare_doubles);
+  g_array_sort (samples, inp_test_compare_doubles);
   median = g_array_index (samples, double, samples->len / 2);
   p95 = g_array_index (samples, double, MIN (samples->len - 1, samples->len * 95 / 100));
 

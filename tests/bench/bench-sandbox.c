@@ -14,24 +14,15 @@
 #include <libsoup/soup.h>
 
 #include "inp-sandbox.h"
+#include "inp-test-utils.h"
 
 #define RUNS 200
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
 
 static void
 report (const char *bench,
         double     *times)
 {
-  qsort (times, RUNS, sizeof (double), compare_doubles);
+  qsort (times, RUNS, sizeof (double), inp_test_compare_doubles);
   g_print ("{\"bench\":\"%s\",\"runs\":%d,\"median_ms\":%.2f,\"p95_ms\":%.2f}\n",
            bench, RUNS, times[RUNS / 2], times[RUNS * 95 / 100 - 1]);
 }
