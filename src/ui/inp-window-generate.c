@@ -67,16 +67,18 @@ set_client (InpWindow *self,
   inp_window_update_centre (self);
 }
 
+/* The keyring may take its time to answer a cancelled lookup: it must not keep a closed window
+ * alive meanwhile, so the window is held weakly. */
 typedef struct
 {
-  InpWindow   *window;
+  GWeakRef     window;
   InpEndpoint *endpoint;
 } Lookup;
 
 static void
 lookup_free (Lookup *lookup)
 {
-  g_clear_object (&lookup->window);
+  g_weak_ref_clear (&lookup->window);
   g_clear_object (&lookup->endpoint);
   g_free (lookup);
 }
@@ -89,13 +91,14 @@ token_looked_up_cb (GObject      *source,
                     gpointer      user_data)
 {
   g_autoptr(Lookup) lookup = user_data;
-  InpWindow *self = lookup->window;
+  g_autoptr(InpWindow) self = g_weak_ref_get (&lookup->window);
   g_autoptr(InpClient) client = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
 
   token = inp_token_lookup_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->sandbox != NULL)
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || self->sandbox != NULL)
     return;
 
   if (token == NULL)
@@ -136,7 +139,7 @@ connect_to_endpoint (InpWindow *self)
     }
 
   lookup = g_new0 (Lookup, 1);
-  lookup->window = g_object_ref (self);
+  g_weak_ref_init (&lookup->window, self);
   lookup->endpoint = g_steal_pointer (&endpoint);
   inp_token_lookup_async (lookup->endpoint, self->connect_cancellable, token_looked_up_cb,
                           lookup);
