@@ -149,6 +149,8 @@ test_generate_every_model (InpApplication *app)
   InpWindow *window = ready_window (app);
   GListModel *catalog = G_LIST_MODEL (inp_catalog_get_default ());
   guint n_models = g_list_model_get_n_items (catalog);
+  GListModel *gallery = inp_gallery_get_model (inp_window_get_gallery (window));
+  guint shown = g_list_model_get_n_items (gallery);
 
   g_assert_cmpuint (n_models, >=, 10);
   for (guint i = 0; i < n_models; i++)
@@ -157,8 +159,9 @@ test_generate_every_model (InpApplication *app)
       const char *id = inp_model_get_id (model);
       g_autoptr(JsonObject) seed = json_object_new ();
       g_autoptr(InpJob) job = NULL;
+      g_autoptr(GPtrArray) outputs = NULL;
+      g_autoptr(GError) error = NULL;
       JsonNode *input;
-      GPtrArray *paths;
       GtkWidget *row;
 
       g_test_message ("generating with %s", id);
@@ -175,16 +178,24 @@ test_generate_every_model (InpApplication *app)
       wait_job (job);
       g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_SUCCEEDED);
 
-      /* The files are on disk, under the user's data folder. */
-      paths = inp_job_get_output_paths (job);
-      g_assert_cmpuint (paths->len, >=, 1);
-      for (guint p = 0; p < paths->len; p++)
+      /* The files are on disk in the library, under the user's data folder, and in the gallery;
+       * the downloaded copies are gone. */
+      outputs = inp_library_list_outputs (inp_window_get_library (window),
+                                          inp_job_get_library_id (job), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (outputs->len, >=, 1);
+      for (guint p = 0; p < outputs->len; p++)
         {
-          const char *path = g_ptr_array_index (paths, p);
+          g_autofree char *path =
+            g_file_get_path (inp_library_output_get_file (g_ptr_array_index (outputs, p)));
 
           g_assert_true (g_str_has_prefix (path, data_dir));
           g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+          g_assert_false (g_file_test (g_ptr_array_index (inp_job_get_output_paths (job), p),
+                                       G_FILE_TEST_EXISTS));
         }
+      shown += outputs->len;
+      g_assert_cmpuint (g_list_model_get_n_items (gallery), ==, shown);
 
       /* What the service received holds the parameter set in the form. */
       input = inp_prediction_get_input (inp_job_get_prediction (job));
@@ -352,6 +363,10 @@ test_sandbox_mode (InpApplication *app)
   InpWindow *window = ready_window (app);
   g_autoptr(GError) error = NULL;
   g_autoptr(InpJob) job = NULL;
+  g_autoptr(InpLibraryOutput) output = NULL;
+  InpMaskCanvas *canvas = inp_window_get_canvas (window);
+  GdkTexture *picture;
+  InpGallery *gallery;
   GtkWidget *badge;
 
   badge = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), INP_TYPE_WINDOW,
@@ -370,6 +385,23 @@ test_sandbox_mode (InpApplication *app)
   g_assert_cmpuint (inp_sandbox_count_requests (inp_window_get_sandbox (window),
                                                 INP_SANDBOX_ON_CREATE), ==, 1);
   g_assert_true (gtk_widget_get_visible (badge));
+
+  /* The cut-out's transparent background becomes the mask, then the cut-out the picture. */
+  gallery = inp_window_get_gallery (window);
+  output = g_list_model_get_item (inp_gallery_get_model (gallery), 0);
+  g_assert_cmpint (inp_library_output_get_job_id (output), ==, inp_job_get_library_id (job));
+  gtk_widget_activate_action (GTK_WIDGET (window), "canvas.clear", NULL);
+  g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
+  g_signal_emit_by_name (gallery, "use-as-mask", inp_library_output_get_file (output));
+  while (inp_mask_canvas_is_mask_empty (canvas))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpfloat (inp_mask_get_coverage (inp_mask_canvas_get_mask (canvas)), <, 1.0);
+
+  picture = inp_mask_canvas_get_image (canvas);
+  g_signal_emit_by_name (gallery, "use-as-image", inp_library_output_get_file (output));
+  while (inp_mask_canvas_get_image (canvas) == picture)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
 
   close_window (window);
 }
@@ -418,12 +450,15 @@ main (int   argc,
   g_autoptr(GBytes) picture = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
+  g_autofree char *cache_dir = NULL;
   int status;
 
   /* Before anything reads them: outputs go to a fresh data folder, the token is the sandbox's. */
   dir = inp_test_make_temp_dir ();
   data_dir = g_build_filename (dir, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  cache_dir = g_build_filename (dir, "cache", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
   g_setenv (INP_TOKEN_ENVIRONMENT_VARIABLE, INP_TEST_TOKEN, TRUE);
 
   if (inp_test_ui_init (&argc, &argv))

@@ -409,6 +409,14 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *dir = inp_test_make_temp_dir ();
+  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
+  g_autofree char *cache_dir = g_build_filename (dir, "cache", NULL);
+  int status;
+
+  /* The windows open a library: a fresh one, never the user's. */
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
   inp_test_ui_init (&argc, &argv);
 
   inp_test_ui_add_func ("/ui/window/shell", run_window_shell);
@@ -420,5 +428,8 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/window/command-line", test_window_command_line);
   inp_test_ui_add_func ("/ui/preferences/bind-settings", test_preferences_bind_settings);
 
-  return g_test_run ();
+  status = g_test_run ();
+  inp_test_remove_tree (dir);
+
+  return status;
 }

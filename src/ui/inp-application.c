@@ -16,6 +16,8 @@ struct _InpApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  InpLibrary     *library;
+  GError         *library_error;
 };
 
 G_DEFINE_FINAL_TYPE (InpApplication, inp_application, ADW_TYPE_APPLICATION)
@@ -41,6 +43,37 @@ inp_application_get_settings (InpApplication *self)
   g_return_val_if_fail (INP_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+/**
+ * inp_application_get_library:
+ * @error: why the library cannot be used, when it cannot
+ *
+ * Opens the library at its usual place under `$XDG_DATA_HOME/inpainter` the first time it is
+ * asked for; every window records into and shows this one.
+ *
+ * Returns: (transfer none) (nullable): the library, or %NULL with @error set.
+ */
+InpLibrary *
+inp_application_get_library (InpApplication  *self,
+                             GError         **error)
+{
+  g_return_val_if_fail (INP_IS_APPLICATION (self), NULL);
+
+  if (self->library == NULL && self->library_error == NULL)
+    {
+      self->library = inp_library_new (NULL, &self->library_error);
+      if (self->library != NULL)
+        g_debug ("application: library at %s", inp_library_get_path (self->library));
+    }
+
+  if (self->library == NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->library_error));
+      return NULL;
+    }
+
+  return self->library;
 }
 
 static void
@@ -177,6 +210,8 @@ inp_application_dispose (GObject *object)
   InpApplication *self = INP_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->library);
+  g_clear_error (&self->library_error);
 
   G_OBJECT_CLASS (inp_application_parent_class)->dispose (object);
 }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "inp-endpoint.h"
@@ -231,10 +232,29 @@ use_sandbox_action (GtkWidget  *widget,
     inp_window_show_toast (self, error->message);
 }
 
+/* With a library, outputs are downloaded to the cache and the library keeps its own copies;
+ * without one, they stay where they were downloaded. */
 static char *
-dup_output_directory (void)
+dup_output_directory (InpWindow *self)
 {
-  return g_build_filename (g_get_user_data_dir (), "inpainter", "files", NULL);
+  if (self->library != NULL)
+    return g_build_filename (g_get_user_cache_dir (), "inpainter", "downloads", NULL);
+
+  return g_build_filename (g_get_user_data_dir (), "inpainter", "results", NULL);
+}
+
+static InpJob *
+new_job (InpWindow  *self,
+         InpClient  *client,
+         InpModel   *model,
+         JsonObject *values)
+{
+  g_autofree char *directory = dup_output_directory (self);
+  InpJob *job = inp_job_new (client, model, values, directory);
+
+  inp_job_set_library (job, self->library);
+
+  return job;
 }
 
 /* Whether the canvas picture goes to the model: always when it needs one; for text-to-image
@@ -327,7 +347,6 @@ exported_cb (GObject      *source,
   g_autoptr(GBytes) mask = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(InpJob) job = NULL;
-  g_autofree char *directory = dup_output_directory ();
   InpMaskRect bounds;
 
   self->exporting--;
@@ -342,7 +361,7 @@ exported_cb (GObject      *source,
   g_debug ("window: exported %d × %d for %s", export->width, export->height,
            inp_model_get_id (export->model));
   set_size_inputs (export->model, export->values, export->width, export->height);
-  job = inp_job_new (export->client, export->model, export->values, directory);
+  job = new_job (self, export->client, export->model, export->values);
   inp_job_set_file (job, inp_model_get_image_input (export->model), image, "image/png");
   if (export->send_mask && mask != NULL)
     inp_job_set_file (job, inp_model_get_mask_input (export->model), mask, "image/png");
@@ -377,7 +396,6 @@ generate_action (GtkWidget  *widget,
   InpWindow *self = INP_WINDOW (widget);
   InpModel *model = inp_model_picker_get_selected_model (self->model_picker);
   g_autofree char *blocker = NULL;
-  g_autofree char *directory = NULL;
   g_autoptr(JsonObject) values = NULL;
   g_autoptr(InpJob) job = NULL;
   gboolean send_mask;
@@ -441,9 +459,21 @@ generate_action (GtkWidget  *widget,
       set_size_inputs (model, values, width, height);
     }
 
-  directory = dup_output_directory ();
-  job = inp_job_new (self->client, model, values, directory);
+  job = new_job (self, self->client, model, values);
   enqueue (self, job);
+}
+
+/* The library keeps its own copies of a recorded job's outputs. */
+static void
+forget_downloads (InpJob *job)
+{
+  GPtrArray *paths = inp_job_get_output_paths (job);
+
+  if (inp_job_get_library_id (job) <= 0 || paths == NULL)
+    return;
+
+  for (guint i = 0; i < paths->len; i++)
+    g_unlink (g_ptr_array_index (paths, i));
 }
 
 /* The service names a missing input only in words ("prompt is required", for the input as a
@@ -483,6 +513,8 @@ job_finished_cb (InpWindow   *self,
   if (error == NULL)
     {
       g_debug ("window: %s done", inp_model_get_id (inp_job_get_model (job)));
+      forget_downloads (job);
+      gtk_stack_set_visible_child_name (self->results_stack, "gallery");
       return;
     }
 
@@ -598,9 +630,71 @@ add_model_requested_cb (InpWindow      *self,
   inp_client_get_model_async (self->client, id, self->cancellable, model_fetched_cb, add);
 }
 
+/* The application, and with it the library, is set only after construction. */
+static void
+application_changed_cb (InpWindow  *self,
+                        GParamSpec *pspec,
+                        gpointer    unused)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GError) error = NULL;
+  const GError *problem;
+
+  if (application == NULL || self->gallery != NULL)
+    return;
+
+  self->library = inp_application_get_library (INP_APPLICATION (application), &error);
+
+  if (self->library != NULL)
+    {
+      g_object_ref (self->library);
+      problem = inp_library_get_problem (self->library);
+      if (problem != NULL)
+        inp_window_show_toast (self, problem->message);
+    }
+  else if (error != NULL)
+    {
+      inp_window_show_toast (self, error->message);
+    }
+
+  self->gallery = inp_gallery_new (self->library);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->gallery), TRUE);
+  gtk_box_append (self->gallery_box, GTK_WIDGET (self->gallery));
+  inp_window_input_follow_gallery (self);
+}
+
+/**
+ * inp_window_get_library:
+ *
+ * Returns: (transfer none) (nullable): the library the window's jobs are recorded in
+ */
+InpLibrary *
+inp_window_get_library (InpWindow *self)
+{
+  g_return_val_if_fail (INP_IS_WINDOW (self), NULL);
+
+  return self->library;
+}
+
+/**
+ * inp_window_get_gallery:
+ *
+ * Returns: (transfer none) (nullable): the results, once the window belongs to the application
+ */
+InpGallery *
+inp_window_get_gallery (InpWindow *self)
+{
+  g_return_val_if_fail (INP_IS_WINDOW (self), NULL);
+
+  return self->gallery;
+}
+
 void
 inp_window_generate_init (InpWindow *self)
 {
+  g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
+  application_changed_cb (self, NULL, NULL);
+
   self->queue = inp_job_queue_new (g_settings_get_int (self->settings, "concurrent-jobs"));
   g_settings_bind (self->settings, "concurrent-jobs", self->queue, "max-running",
                    G_SETTINGS_BIND_GET);
@@ -639,6 +733,8 @@ inp_window_generate_dispose (InpWindow *self)
     }
   g_clear_object (&self->queue);
   g_clear_object (&self->client);
+  g_clear_object (&self->library);
+  self->gallery = NULL;
 
   if (self->sandbox != NULL)
     inp_sandbox_stop (self->sandbox);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-image.h"
 #include "inp-window-private.h"
 
 #define NEW_CANVAS_MIN_SIDE 64
@@ -255,6 +256,77 @@ new_canvas_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+use_as_image_cb (InpWindow  *self,
+                 GFile      *file,
+                 InpGallery *gallery)
+{
+  /* Iterating: the result becomes the picture to paint on next. */
+  inp_window_open_async (self, file, NULL, NULL, NULL);
+}
+
+static void
+mask_picture_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_file_get_path (task_data);
+  GdkPixbuf *pixbuf = gdk_pixbuf_new_from_file (path, &error);
+
+  if (pixbuf == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, pixbuf, g_object_unref);
+}
+
+static void
+mask_picture_loaded_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  InpWindow *self = INP_WINDOW (source);
+  InpMask *mask = inp_mask_canvas_get_mask (self->canvas);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkPixbuf) scaled = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
+  if (pixbuf == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        inp_window_show_toast (self, error->message);
+      return;
+    }
+
+  if (mask == NULL)
+    {
+      inp_window_show_toast (self, _("Open a picture first, then use a result as its mask."));
+      return;
+    }
+
+  /* A result of another size than the picture still lines up with it. */
+  if (gdk_pixbuf_get_width (pixbuf) != inp_mask_get_width (mask)
+      || gdk_pixbuf_get_height (pixbuf) != inp_mask_get_height (mask))
+    scaled = inp_image_scale (pixbuf, inp_mask_get_width (mask), inp_mask_get_height (mask));
+
+  if (!inp_mask_set_from_alpha (mask, scaled != NULL ? scaled : pixbuf, &error))
+    inp_window_show_toast (self, error->message);
+}
+
+static void
+use_as_mask_cb (InpWindow  *self,
+                GFile      *file,
+                InpGallery *gallery)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->cancellable, mask_picture_loaded_cb, NULL);
+
+  g_task_set_source_tag (task, use_as_mask_cb);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, mask_picture_thread);
+}
+
 void
 inp_window_input_init (InpWindow *self)
 {
@@ -264,6 +336,15 @@ inp_window_input_init (InpWindow *self)
   gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
   g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->canvas_stack), GTK_EVENT_CONTROLLER (target));
+}
+
+void
+inp_window_input_follow_gallery (InpWindow *self)
+{
+  g_signal_connect_object (self->gallery, "use-as-image", G_CALLBACK (use_as_image_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->gallery, "use-as-mask", G_CALLBACK (use_as_mask_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 void

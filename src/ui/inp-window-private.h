@@ -6,6 +6,7 @@
 #pragma once
 
 #include "inp-client.h"
+#include "inp-gallery.h"
 #include "inp-job-queue.h"
 #include "inp-model-picker.h"
 #include "inp-param-form.h"
@@ -30,6 +31,7 @@ struct _InpWindow
   InpPromptPanel       *prompt_panel;
   InpParamForm         *param_form;
   GtkStack             *results_stack;
+  GtkBox               *gallery_box;
   GtkListBox           *jobs_list;
   GtkMenuButton        *zoom_button;
   GtkMenuButton        *brush_button;
@@ -49,6 +51,8 @@ struct _InpWindow
   InpClient            *client;
   InpSandbox           *sandbox;
   InpJobQueue          *queue;
+  InpLibrary           *library;
+  InpGallery           *gallery;
   GCancellable         *connect_cancellable;
   gboolean              needs_token;
   guint                 exporting;
@@ -67,5 +71,6 @@ void     inp_window_generate_dispose        (InpWindow      *self);
 /* inp-window-input.c */
 void     inp_window_input_class_init        (GtkWidgetClass *widget_class);
 void     inp_window_input_init              (InpWindow      *self);
+void     inp_window_input_follow_gallery    (InpWindow      *self);
 
 G_END_DECLS

@@ -430,6 +430,7 @@ inp_window_class_init (InpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InpWindow, prompt_panel);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, param_form);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, gallery_box);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, jobs_list);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, brush_button);
@@ -499,7 +500,6 @@ inp_window_init (InpWindow *self)
   g_signal_connect_object (self->canvas, "notify::is-mask-empty",
                            G_CALLBACK (canvas_state_changed_cb), self, G_CONNECT_SWAPPED);
   canvas_state_changed_cb (self, NULL, NULL);
-
   inp_window_input_init (self);
 
   if (IS_DEVEL)

@@ -9,6 +9,7 @@
 
 #include "inp-application.h"
 #include "inp-client.h"
+#include "inp-gallery.h"
 #include "inp-job-queue.h"
 #include "inp-mask-canvas.h"
 #include "inp-model-picker.h"
@@ -45,6 +46,8 @@ InpParamForm   *inp_window_get_param_form   (InpWindow       *self);
 InpJobQueue    *inp_window_get_job_queue    (InpWindow       *self);
 InpClient      *inp_window_get_client       (InpWindow       *self);
 InpSandbox     *inp_window_get_sandbox      (InpWindow       *self);
+InpLibrary     *inp_window_get_library      (InpWindow       *self);
+InpGallery     *inp_window_get_gallery      (InpWindow       *self);
 gboolean        inp_window_use_sandbox      (InpWindow       *self,
                                              GError         **error);
 GtkWidget      *inp_window_find_job_row     (InpWindow       *self,
