@@ -442,6 +442,75 @@ run_sandbox_mode (void)
   inp_test_run_in_application (test_sandbox_mode);
 }
 
+static gint64 unfinished_job_id;
+
+static void
+test_resume_at_start (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  InpLibrary *library = inp_window_get_library (window);
+  GListModel *gallery = inp_gallery_get_model (inp_window_get_gallery (window));
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  /* The job a crash left behind is followed to its end as soon as the window is connected. */
+  for (;;)
+    {
+      g_autoptr(InpLibraryJob) job = inp_library_get_job (library, unfinished_job_id, NULL);
+
+      if (inp_library_job_get_status (job) == INP_LIBRARY_JOB_STATUS_SUCCEEDED)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the unfinished job was not resumed");
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (g_list_model_get_n_items (gallery), >=, 1);
+  {
+    g_autoptr(InpLibraryOutput) newest = g_list_model_get_item (gallery, 0);
+
+    g_assert_cmpint (inp_library_output_get_job_id (newest), ==, unfinished_job_id);
+  }
+
+  close_window (window);
+}
+
+static void
+run_resume_at_start (void)
+{
+  g_autoptr(InpClient) client = inp_test_client_new (sandbox);
+  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), "stability-ai/sdxl");
+  g_autoptr(JsonObject) input = json_object_new ();
+  g_autoptr(JsonNode) inputs = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(InpPrediction) prediction = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(InpLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A run that was killed after the service accepted its prediction. */
+  json_object_set_string_member (input, "prompt", "a red fox in the snow");
+  json_node_set_object (inputs, input);
+  inp_client_create_by_version_async (client, inp_model_get_version (model), input, NULL,
+                                      inp_test_result_cb, &result);
+  prediction = inp_client_create_finish (client, inp_test_wait_result (&result, 10000), &error);
+  g_assert_no_error (error);
+
+  library = inp_library_new (NULL, &error);
+  g_assert_no_error (error);
+  unfinished_job_id = inp_library_create_job (library, inp_model_get_id (model),
+                                              inp_model_get_version (model),
+                                              inp_sandbox_get_base_url (sandbox),
+                                              "a red fox in the snow", inputs, &error);
+  g_assert_no_error (error);
+  inp_library_set_prediction_id (library, unfinished_job_id, inp_prediction_get_id (prediction),
+                                 &error);
+  g_assert_no_error (error);
+  g_clear_object (&library);
+
+  inp_test_run_in_application (test_resume_at_start);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -481,6 +550,7 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/generate/cancel", run_cancel);
   inp_test_ui_add_func ("/ui/generate/server-validation", run_server_validation);
   inp_test_ui_add_func ("/ui/generate/sandbox-mode", run_sandbox_mode);
+  inp_test_ui_add_func ("/ui/generate/resume-at-start", run_resume_at_start);
 
   status = g_test_run ();
 

@@ -14,6 +14,7 @@
 #include "inp-image.h"
 #include "inp-input-roles.h"
 #include "inp-job-row.h"
+#include "inp-resume.h"
 #include "inp-token.h"
 #include "inp-window-private.h"
 
@@ -72,19 +73,20 @@ set_client (InpWindow *self,
  * alive meanwhile, so the window is held weakly. */
 typedef struct
 {
-  GWeakRef     window;
+  GWeakRef    *window;
   InpEndpoint *endpoint;
 } Lookup;
 
 static void
 lookup_free (Lookup *lookup)
 {
-  g_weak_ref_clear (&lookup->window);
   g_clear_object (&lookup->endpoint);
   g_free (lookup);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Lookup, lookup_free)
+
+static void resume_unfinished (InpWindow *self);
 
 static void
 token_looked_up_cb (GObject      *source,
@@ -92,7 +94,7 @@ token_looked_up_cb (GObject      *source,
                     gpointer      user_data)
 {
   g_autoptr(Lookup) lookup = user_data;
-  g_autoptr(InpWindow) self = g_weak_ref_get (&lookup->window);
+  g_autoptr(InpWindow) self = inp_window_weak_take (lookup->window);
   g_autoptr(InpClient) client = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
@@ -114,6 +116,52 @@ token_looked_up_cb (GObject      *source,
   g_debug ("window: connected to %s", inp_endpoint_get_host (lookup->endpoint));
   client = inp_client_new (lookup->endpoint, token);
   set_client (self, client);
+  resume_unfinished (self);
+}
+
+static void
+resumed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  InpResume *resume = INP_RESUME (source);
+  g_autoptr(InpWindow) self = inp_window_weak_take (user_data);
+  g_autoptr(GError) error = NULL;
+  guint n_settled = inp_resume_get_n_settled (resume);
+
+  /* Jobs of another endpoint wait for it: that is no news worth a toast. */
+  if (!inp_resume_run_finish (resume, result, &error))
+    g_debug ("window: resuming: %s", error->message);
+  g_debug ("window: resumed %u of %u unfinished jobs", n_settled, inp_resume_get_n_jobs (resume));
+
+  if (self != NULL && n_settled > 0)
+    {
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (ngettext ("%u job left unfinished last time has been settled",
+                                           "%u jobs left unfinished last time have been settled",
+                                           n_settled),
+                                 n_settled);
+      inp_window_show_toast (self, message);
+    }
+}
+
+/* Once per run of the application, with its first connection: the jobs a crash or a quit left
+ * unfinished are followed to their end (or marked), before any new one is sent. */
+static void
+resume_unfinished (InpWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(InpResume) resume = NULL;
+
+  if (application == NULL || self->library == NULL
+      || g_object_get_data (G_OBJECT (application), "inp-resumed") != NULL)
+    return;
+
+  g_object_set_data (G_OBJECT (application), "inp-resumed", GINT_TO_POINTER (TRUE));
+  resume = inp_resume_new (self->library);
+  inp_resume_add_client (resume, self->client);
+  inp_resume_run_async (resume, self->cancellable, resumed_cb, inp_window_weak_new (self));
 }
 
 /* Reads the endpoint from the settings and looks its token up; the client follows. */
@@ -140,7 +188,7 @@ connect_to_endpoint (InpWindow *self)
     }
 
   lookup = g_new0 (Lookup, 1);
-  g_weak_ref_init (&lookup->window, self);
+  lookup->window = inp_window_weak_new (self);
   lookup->endpoint = g_steal_pointer (&endpoint);
   inp_token_lookup_async (lookup->endpoint, self->connect_cancellable, token_looked_up_cb,
                           lookup);

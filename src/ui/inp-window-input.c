@@ -84,13 +84,10 @@ paste_read_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  GWeakRef *weak = user_data;
-  g_autoptr(InpWindow) self = g_weak_ref_get (weak);
+  g_autoptr(InpWindow) self = inp_window_weak_take (user_data);
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_weak_ref_clear (weak);
-  g_free (weak);
   texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (source), result, &error);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -112,7 +109,6 @@ paste_action (GtkWidget  *widget,
 {
   InpWindow *self = INP_WINDOW (widget);
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-  GWeakRef *weak;
 
   /* Text fields keep their own Ctrl+V. */
   if (focus != NULL && (GTK_IS_TEXT (focus) || GTK_IS_TEXT_VIEW (focus)))
@@ -122,10 +118,8 @@ paste_action (GtkWidget  *widget,
     }
 
   /* Another application may be slow to hand the picture over; the window can close meanwhile. */
-  weak = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
   gdk_clipboard_read_texture_async (gtk_widget_get_clipboard (widget), self->cancellable,
-                                    paste_read_cb, weak);
+                                    paste_read_cb, inp_window_weak_new (self));
 }
 
 static gboolean

@@ -59,18 +59,20 @@ struct _InpWindow
 };
 
 /* inp-window.c */
-void     inp_window_show_toast              (InpWindow      *self,
-                                             const char     *message);
-void     inp_window_update_centre           (InpWindow      *self);
+GWeakRef  *inp_window_weak_new               (InpWindow      *self);
+InpWindow *inp_window_weak_take              (GWeakRef       *weak);
+void       inp_window_show_toast             (InpWindow      *self,
+                                              const char     *message);
+void       inp_window_update_centre          (InpWindow      *self);
 
 /* inp-window-generate.c */
-void     inp_window_generate_class_init     (GtkWidgetClass *widget_class);
-void     inp_window_generate_init           (InpWindow      *self);
-void     inp_window_generate_dispose        (InpWindow      *self);
+void       inp_window_generate_class_init    (GtkWidgetClass *widget_class);
+void       inp_window_generate_init          (InpWindow      *self);
+void       inp_window_generate_dispose       (InpWindow      *self);
 
 /* inp-window-input.c */
-void     inp_window_input_class_init        (GtkWidgetClass *widget_class);
-void     inp_window_input_init              (InpWindow      *self);
-void     inp_window_input_follow_gallery    (InpWindow      *self);
+void       inp_window_input_class_init       (GtkWidgetClass *widget_class);
+void       inp_window_input_init             (InpWindow      *self);
+void       inp_window_input_follow_gallery   (InpWindow      *self);
 
 G_END_DECLS

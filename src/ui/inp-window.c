@@ -154,6 +154,34 @@ inp_window_show_toast (InpWindow  *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/**
+ * inp_window_weak_new: (skip)
+ *
+ * For callbacks that can come after the window closed, such as a clipboard or keyring answer:
+ * they must not keep it alive. Pass the result as user data and take it back once.
+ */
+GWeakRef *
+inp_window_weak_new (InpWindow *self)
+{
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (weak, self);
+
+  return weak;
+}
+
+/* Frees @weak; returns the window if it is still there, with a reference. */
+InpWindow *
+inp_window_weak_take (GWeakRef *weak)
+{
+  InpWindow *self = g_weak_ref_get (weak);
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  return self;
+}
+
 /* The centre shows the first-run page until there is a way to run models or a picture. */
 void
 inp_window_update_centre (InpWindow *self)
