@@ -236,6 +236,7 @@ inp_window_use_sandbox (InpWindow  *self,
   g_autoptr(InpSandbox) sandbox = NULL;
   g_autoptr(InpEndpoint) endpoint = NULL;
   g_autoptr(InpClient) client = NULL;
+  g_autofree char *uuid = NULL;
   g_autofree char *token = NULL;
 
   g_return_val_if_fail (INP_IS_WINDOW (self), FALSE);
@@ -244,7 +245,8 @@ inp_window_use_sandbox (InpWindow  *self,
     return TRUE;
 
   /* A token of its own, so that no real token is ever sent to it. */
-  token = g_strconcat ("r8_sandbox_", g_uuid_string_random (), NULL);
+  uuid = g_uuid_string_random ();
+  token = g_strconcat ("r8_sandbox_", uuid, NULL);
   sandbox = inp_sandbox_new ();
   inp_sandbox_set_token (sandbox, token);
   if (!inp_sandbox_start (sandbox, "/v1", error))
