@@ -54,14 +54,6 @@ ready_window (InpApplication *app)
 }
 
 static void
-close_window (InpWindow *window)
-{
-  g_object_ref (window);
-  inp_test_destroy_toplevels ();
-  g_assert_finalize_object (window);
-}
-
-static void
 select_model (InpWindow  *window,
               const char *id)
 {
@@ -213,7 +205,7 @@ test_generate_every_model (InpApplication *app)
 
   g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CREATE), >=, n_models);
   inp_test_assert_token_kept (sandbox);
-  close_window (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void
@@ -245,7 +237,7 @@ test_validation_sends_nothing (InpApplication *app)
   /* The bad value stays where the user typed it. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (seed)), ==, "3000000000");
   gtk_editable_set_text (GTK_EDITABLE (seed), "");
-  close_window (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void
@@ -298,7 +290,7 @@ test_failure_keeps_inputs (InpApplication *app)
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (inp_prediction_get_input (
                      inp_job_get_prediction (retried))), "num_inference_steps"), ==, 33);
 
-  close_window (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void
@@ -329,7 +321,7 @@ test_cancel (InpApplication *app)
 
   inp_sandbox_set_model_time (sandbox, 60);
   g_settings_reset (settings, "wait-seconds");
-  close_window (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void
@@ -354,7 +346,7 @@ test_server_validation (InpApplication *app)
   g_assert_true (has_error_mark (GTK_WIDGET (inp_window_get_prompt_panel (window))));
 
   inp_sandbox_clear_faults (sandbox);
-  close_window (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void
@@ -403,7 +395,7 @@ test_sandbox_mode (InpApplication *app)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
 
-  close_window (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void
@@ -473,7 +465,7 @@ test_resume_at_start (InpApplication *app)
     g_assert_cmpint (inp_library_output_get_job_id (newest), ==, unfinished_job_id);
   }
 
-  close_window (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void

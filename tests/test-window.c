@@ -25,15 +25,6 @@ active_window (InpApplication *app)
   return INP_WINDOW (window);
 }
 
-/* Closes every window and checks that @window, with everything it started, is gone. */
-static void
-close_and_finalize (InpWindow *window)
-{
-  g_object_ref (window);
-  inp_test_destroy_toplevels ();
-  g_assert_finalize_object (window);
-}
-
 static void
 test_window_shell (InpApplication *app)
 {
@@ -99,7 +90,7 @@ test_window_sidebar_action (InpApplication *app)
   g_object_get (window, "sidebar-shown", &shown, NULL);
   g_assert_true (shown);
 
-  close_and_finalize (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void
@@ -251,7 +242,7 @@ test_window_open_picture (InpApplication *app)
   g_assert_false (inp_mask_canvas_is_mask_empty (canvas));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "canvas");
 
-  close_and_finalize (window);
+  inp_test_destroy_and_finalize (window);
   inp_test_remove_tree (dir);
 }
 
@@ -305,7 +296,7 @@ test_window_new_canvas (InpApplication *app)
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "create");
   wait_for_image_size (canvas, 1024, 1024);
 
-  close_and_finalize (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void
@@ -325,7 +316,7 @@ test_window_paste (InpApplication *app)
   wait_for_image_size (canvas, 123, 45);
   g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
 
-  close_and_finalize (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void
@@ -342,7 +333,7 @@ opened_cb (InpApplication *app,
   wait_for_image_size (inp_window_get_canvas (window), 300, 200);
   *seen = TRUE;
 
-  close_and_finalize (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void
