@@ -116,6 +116,15 @@ inp_test_destroy_toplevels (void)
     ;
 }
 
+/* Destroys every window and checks that @window, with everything it started, is gone. */
+void
+inp_test_destroy_and_finalize (gpointer window)
+{
+  g_object_ref (window);
+  inp_test_destroy_toplevels ();
+  g_assert_finalize_object (window);
+}
+
 static void
 activate_cb (InpApplication *app,
              InpTestAppFunc  func)

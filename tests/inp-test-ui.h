@@ -20,6 +20,7 @@ void       inp_test_ui_add_func     (const char *path,
 void       inp_test_wait_for_frame  (GtkWidget  *widget);
 GtkWindow *inp_test_find_toplevel   (GType       type);
 void       inp_test_destroy_toplevels (void);
+void       inp_test_destroy_and_finalize (gpointer window);
 void       inp_test_run_in_application (InpTestAppFunc func);
 GtkWidget *inp_test_present         (GtkWidget  *child,
                                      int         width,

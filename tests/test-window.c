@@ -90,9 +90,7 @@ test_window_sidebar_action (InpApplication *app)
   g_object_get (window, "sidebar-shown", &shown, NULL);
   g_assert_true (shown);
 
-  g_object_ref (window);
-  inp_test_destroy_toplevels ();
-  g_assert_finalize_object (window);
+  inp_test_destroy_and_finalize (window);
 }
 
 static void
@@ -178,7 +176,13 @@ test_window_open_picture (InpApplication *app)
 
   stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), INP_TYPE_WINDOW,
                                                     "canvas_stack"));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+  /* Tests have no token: once the keyring has been asked, the first-run page offers to enter
+   * one, or to use the sandbox. */
+  while (inp_window_get_client (window) == NULL
+         && g_strcmp0 (gtk_stack_get_visible_child_name (stack), "welcome") != 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+  g_assert_null (inp_window_get_client (window));
 
   gdk_pixbuf_fill (picture, 0x204060ff);
   gdk_pixbuf_save (picture, good, "png", &error, NULL);
@@ -208,10 +212,134 @@ test_window_open_picture (InpApplication *app)
   g_assert_false (inp_mask_canvas_is_mask_empty (canvas));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "canvas");
 
-  g_object_ref (window);
-  inp_test_destroy_toplevels ();
-  g_assert_finalize_object (window);
+  inp_test_destroy_and_finalize (window);
   inp_test_remove_tree (dir);
+}
+
+static void
+wait_for_image_size (InpMaskCanvas *canvas,
+                     int            width,
+                     int            height)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      GdkTexture *image = inp_mask_canvas_get_image (canvas);
+
+      if (image != NULL && gdk_texture_get_width (image) == width
+          && gdk_texture_get_height (image) == height)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the canvas never showed a %d × %d picture", width, height);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+test_window_new_canvas (InpApplication *app)
+{
+  InpWindow *window = active_window (app);
+  InpMaskCanvas *canvas = inp_window_get_canvas (window);
+  GtkStack *stack;
+  GtkWindow *dialog;
+  GdkPixbuf *pixbuf;
+
+  stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), INP_TYPE_WINDOW,
+                                                    "canvas_stack"));
+
+  /* A blank canvas of a chosen size, for text-to-image models. */
+  inp_window_new_canvas (window, 640, 480);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "canvas");
+  pixbuf = inp_mask_canvas_get_pixbuf (canvas);
+  g_assert_cmpint (gdk_pixbuf_get_width (pixbuf), ==, 640);
+  g_assert_cmpint (gdk_pixbuf_get_height (pixbuf), ==, 480);
+  g_assert_cmpint (gdk_pixbuf_get_pixels (pixbuf)[0], ==, 255);
+  g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
+
+  /* The dialog offers presets; the first is chosen. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.new-canvas", NULL);
+  dialog = inp_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
+  inp_test_wait_for_frame (GTK_WIDGET (dialog));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "create");
+  wait_for_image_size (canvas, 1024, 1024);
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+test_window_paste (InpApplication *app)
+{
+  InpWindow *window = active_window (app);
+  InpMaskCanvas *canvas = inp_window_get_canvas (window);
+  g_autoptr(GdkPixbuf) picture = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 123, 45);
+  g_autoptr(GdkTexture) texture = NULL;
+
+  gdk_pixbuf_fill (picture, 0x336699ff);
+  texture = gdk_texture_new_for_pixbuf (picture);
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (GTK_WIDGET (window)), texture);
+
+  /* Ctrl+V outside a text field pastes the picture onto the canvas. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.paste", NULL);
+  wait_for_image_size (canvas, 123, 45);
+  g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+opened_cb (InpApplication *app,
+           gpointer        files,
+           int             n_files,
+           const char     *hint,
+           gboolean       *seen)
+{
+  InpWindow *window = active_window (app);
+
+  /* `inpainter FILE` opens the picture in the window. */
+  g_assert_cmpint (n_files, ==, 1);
+  wait_for_image_size (inp_window_get_canvas (window), 300, 200);
+  *seen = TRUE;
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+test_window_command_line (void)
+{
+  g_autofree char *dir = inp_test_make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "from the command line.png", NULL);
+  g_autoptr(GdkPixbuf) picture = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 300, 200);
+  g_autoptr(GError) error = NULL;
+  InpApplication *app = inp_application_new ();
+  const char *argv[] = { "inpainter", path, NULL };
+  gboolean seen = FALSE;
+
+  gdk_pixbuf_fill (picture, 0x806040ff);
+  gdk_pixbuf_save (picture, path, "png", &error, NULL);
+  g_assert_no_error (error);
+
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "open", G_CALLBACK (opened_cb), &seen);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 2, (char **) argv), ==, 0);
+  g_assert_true (seen);
+  g_assert_finalize_object (app);
+  inp_test_remove_tree (dir);
+}
+
+static void
+run_window_new_canvas (void)
+{
+  inp_test_run_in_application (test_window_new_canvas);
+}
+
+static void
+run_window_paste (void)
+{
+  inp_test_run_in_application (test_window_paste);
 }
 
 static void
@@ -242,12 +370,26 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *dir = inp_test_make_temp_dir ();
+  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
+  g_autofree char *cache_dir = g_build_filename (dir, "cache", NULL);
+  int status;
+
+  /* The windows open a library: a fresh one, never the user's. */
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
   inp_test_ui_init (&argc, &argv);
 
   inp_test_ui_add_func ("/ui/window/shell", run_window_shell);
   inp_test_ui_add_func ("/ui/window/sidebar-action", run_window_sidebar_action);
   inp_test_ui_add_func ("/ui/window/state-saved", run_window_state_saved);
   inp_test_ui_add_func ("/ui/window/open-picture", run_window_open_picture);
+  inp_test_ui_add_func ("/ui/window/new-canvas", run_window_new_canvas);
+  inp_test_ui_add_func ("/ui/window/paste", run_window_paste);
+  inp_test_ui_add_func ("/ui/window/command-line", test_window_command_line);
 
-  return g_test_run ();
+  status = g_test_run ();
+  inp_test_remove_tree (dir);
+
+  return status;
 }

@@ -109,6 +109,61 @@ inp_job_new (InpClient  *client,
 }
 
 /**
+ * inp_job_dup:
+ *
+ * A new job with the same client, model, values, version, files, output folder and library,
+ * ready to run:
+ * how a failed or cancelled job is retried with exactly what the user entered.
+ *
+ * Returns: (transfer full): the copy.
+ */
+InpJob *
+inp_job_dup (InpJob *self)
+{
+  InpJob *copy;
+
+  g_return_val_if_fail (INP_IS_JOB (self), NULL);
+
+  copy = inp_job_new (self->client, self->model, self->values, self->output_directory);
+  inp_job_set_version (copy, self->version);
+  inp_job_set_library (copy, self->library);
+  for (guint i = 0; i < self->files->len; i++)
+    {
+      FileInput *file = g_ptr_array_index (self->files, i);
+
+      inp_job_set_file (copy, file->name, file->bytes, file->content_type);
+    }
+
+  return copy;
+}
+
+/**
+ * inp_job_get_model:
+ *
+ * Returns: (transfer none): the model the job runs
+ */
+InpModel *
+inp_job_get_model (InpJob *self)
+{
+  g_return_val_if_fail (INP_IS_JOB (self), NULL);
+
+  return self->model;
+}
+
+/**
+ * inp_job_get_values:
+ *
+ * Returns: (transfer none): the input values, without the files
+ */
+JsonObject *
+inp_job_get_values (InpJob *self)
+{
+  g_return_val_if_fail (INP_IS_JOB (self), NULL);
+
+  return self->values;
+}
+
+/**
  * inp_job_set_version:
  * @version: (nullable): a version id to run instead of the model's own
  */

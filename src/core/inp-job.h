@@ -49,6 +49,9 @@ InpJob        *inp_job_new              (InpClient            *client,
                                          InpModel             *model,
                                          JsonObject           *values,
                                          const char           *output_directory);
+InpJob        *inp_job_dup              (InpJob               *self);
+InpModel      *inp_job_get_model        (InpJob               *self);
+JsonObject    *inp_job_get_values       (InpJob               *self);
 void           inp_job_set_version      (InpJob               *self,
                                          const char           *version);
 void           inp_job_set_library      (InpJob               *self,

@@ -16,6 +16,8 @@ struct _InpApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  InpLibrary     *library;
+  GError         *library_error;
 };
 
 G_DEFINE_FINAL_TYPE (InpApplication, inp_application, ADW_TYPE_APPLICATION)
@@ -25,7 +27,7 @@ inp_application_new (void)
 {
   return g_object_new (INP_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", INP_RESOURCE_PREFIX,
                        NULL);
 }
@@ -43,6 +45,37 @@ inp_application_get_settings (InpApplication *self)
   return self->settings;
 }
 
+/**
+ * inp_application_get_library:
+ * @error: why the library cannot be used, when it cannot
+ *
+ * Opens the library at its usual place under `$XDG_DATA_HOME/inpainter` the first time it is
+ * asked for; every window records into and shows this one.
+ *
+ * Returns: (transfer none) (nullable): the library, or %NULL with @error set.
+ */
+InpLibrary *
+inp_application_get_library (InpApplication  *self,
+                             GError         **error)
+{
+  g_return_val_if_fail (INP_IS_APPLICATION (self), NULL);
+
+  if (self->library == NULL && self->library_error == NULL)
+    {
+      self->library = inp_library_new (NULL, &self->library_error);
+      if (self->library != NULL)
+        g_debug ("application: library at %s", inp_library_get_path (self->library));
+    }
+
+  if (self->library == NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->library_error));
+      return NULL;
+    }
+
+  return self->library;
+}
+
 static void
 inp_application_activate (GApplication *app)
 {
@@ -50,6 +83,24 @@ inp_application_activate (GApplication *app)
 
   if (window == NULL)
     window = GTK_WINDOW (inp_window_new (INP_APPLICATION (app)));
+
+  gtk_window_present (window);
+}
+
+static void
+inp_application_open (GApplication  *app,
+                      GFile        **files,
+                      int            n_files,
+                      const char    *hint)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (inp_window_new (INP_APPLICATION (app)));
+
+  /* One canvas per window: the first picture named opens, as an editor opens its first file. */
+  if (n_files > 0)
+    inp_window_open_async (INP_WINDOW (window), files[0], NULL, NULL, NULL);
 
   gtk_window_present (window);
 }
@@ -159,6 +210,8 @@ inp_application_dispose (GObject *object)
   InpApplication *self = INP_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->library);
+  g_clear_error (&self->library_error);
 
   G_OBJECT_CLASS (inp_application_parent_class)->dispose (object);
 }
@@ -172,6 +225,7 @@ inp_application_class_init (InpApplicationClass *klass)
   object_class->dispose = inp_application_dispose;
 
   app_class->activate = inp_application_activate;
+  app_class->open = inp_application_open;
   app_class->startup = inp_application_startup;
 }
 

@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "inp-library.h"
+
 G_BEGIN_DECLS
 
 #define INP_TYPE_APPLICATION (inp_application_get_type ())
@@ -15,5 +17,7 @@ G_DECLARE_FINAL_TYPE (InpApplication, inp_application, INP, APPLICATION, AdwAppl
 
 InpApplication *inp_application_new          (void);
 GSettings      *inp_application_get_settings (InpApplication *self);
+InpLibrary     *inp_application_get_library  (InpApplication *self,
+                                              GError        **error);
 
 G_END_DECLS

@@ -256,6 +256,9 @@ inp_mask_canvas_zoom_at (InpMaskCanvas *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+#define FIT_MARGIN 12.0
+#define FIT_BOTTOM_CLEARANCE 60.0
+
 static void
 apply_fit (InpMaskCanvas *self)
 {
@@ -266,10 +269,14 @@ apply_fit (InpMaskCanvas *self)
   if (self->pixbuf == NULL || w <= 0 || h <= 0)
     return;
 
-  zoom = MIN ((w - 24.0) / image_width (self), (h - 24.0) / image_height (self));
+  /* The band left for the picture stays clear of the floating undo and zoom buttons that the
+   * window lays along the bottom edge. */
+  zoom = MIN ((w - 2 * FIT_MARGIN) / image_width (self),
+              (h - FIT_MARGIN - FIT_BOTTOM_CLEARANCE) / image_height (self));
   zoom = CLAMP (zoom, INP_MASK_CANVAS_MIN_ZOOM, INP_MASK_CANVAS_MAX_ZOOM);
   self->origin_x = snap (self, (w - image_width (self) * zoom) / 2.0);
-  self->origin_y = snap (self, (h - image_height (self) * zoom) / 2.0);
+  self->origin_y = snap (self, (FIT_MARGIN + h - FIT_BOTTOM_CLEARANCE
+                                - image_height (self) * zoom) / 2.0);
   if (zoom != self->zoom)
     {
       self->zoom = zoom;

@@ -9,32 +9,7 @@
 
 #include "inp-error.h"
 #include "inp-file-dialog.h"
-#include "inp-window.h"
-
-struct _InpWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* Template widgets */
-  AdwToastOverlay      *toast_overlay;
-  AdwFlap              *flap;
-  AdwWindowTitle       *window_title;
-  GtkStack             *canvas_stack;
-  InpMaskCanvas        *canvas;
-  GtkMenuButton        *zoom_button;
-  GtkMenuButton        *brush_button;
-  GtkColorButton       *color_button;
-  GtkAdjustment        *size_adjustment;
-  GtkAdjustment        *hardness_adjustment;
-  GtkAdjustment        *opacity_adjustment;
-  GtkAdjustment        *edge_adjustment;
-  GtkAdjustment        *extend_adjustment;
-
-  /* Owned references */
-  GSettings            *settings;
-  GCancellable         *cancellable;
-  gboolean              choosing;
-};
+#include "inp-window-private.h"
 
 G_DEFINE_FINAL_TYPE (InpWindow, inp_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -103,6 +78,7 @@ inp_window_constructed (GObject *object)
 
   self->settings = g_settings_new (APP_ID);
   restore_state (self);
+  inp_window_generate_init (self);
 }
 
 static void
@@ -112,6 +88,7 @@ inp_window_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  inp_window_generate_dispose (self);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "canvas", NULL);
@@ -140,6 +117,93 @@ inp_window_get_canvas (InpWindow *self)
   g_return_val_if_fail (INP_IS_WINDOW (self), NULL);
 
   return self->canvas;
+}
+
+InpModelPicker *
+inp_window_get_model_picker (InpWindow *self)
+{
+  g_return_val_if_fail (INP_IS_WINDOW (self), NULL);
+
+  return self->model_picker;
+}
+
+InpPromptPanel *
+inp_window_get_prompt_panel (InpWindow *self)
+{
+  g_return_val_if_fail (INP_IS_WINDOW (self), NULL);
+
+  return self->prompt_panel;
+}
+
+InpParamForm *
+inp_window_get_param_form (InpWindow *self)
+{
+  g_return_val_if_fail (INP_IS_WINDOW (self), NULL);
+
+  return self->param_form;
+}
+
+void
+inp_window_show_toast (InpWindow  *self,
+                       const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  /* Server messages can be long; they are shown whole in the job row. */
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/**
+ * inp_window_weak_new: (skip)
+ *
+ * For callbacks that can come after the window closed, such as a clipboard or keyring answer:
+ * they must not keep it alive. Pass the result as user data and take it back once.
+ */
+GWeakRef *
+inp_window_weak_new (InpWindow *self)
+{
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (weak, self);
+
+  return weak;
+}
+
+/* Frees @weak; returns the window if it is still there, with a reference. */
+InpWindow *
+inp_window_weak_take (GWeakRef *weak)
+{
+  InpWindow *self = g_weak_ref_get (weak);
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  return self;
+}
+
+/* The centre shows the first-run page until there is a way to run models or a picture. */
+void
+inp_window_update_centre (InpWindow *self)
+{
+  const char *page = "empty";
+
+  if (inp_mask_canvas_get_image (self->canvas) != NULL)
+    page = "canvas";
+  else if (self->needs_token)
+    page = "welcome";
+
+  gtk_stack_set_visible_child_name (self->canvas_stack, page);
+}
+
+static void
+canvas_state_changed_cb (InpWindow  *self,
+                         GParamSpec *pspec,
+                         gpointer    unused)
+{
+  inp_model_picker_set_canvas_state (self->model_picker,
+                                     inp_mask_canvas_get_image (self->canvas) != NULL,
+                                     !inp_mask_canvas_is_mask_empty (self->canvas));
 }
 
 static void
@@ -201,7 +265,7 @@ picture_loaded_cb (GObject      *source,
            gdk_pixbuf_get_height (pixbuf));
   inp_mask_canvas_set_pixbuf (self->canvas, pixbuf);
   adw_window_title_set_subtitle (self->window_title, basename);
-  gtk_stack_set_visible_child_name (self->canvas_stack, "canvas");
+  inp_window_update_centre (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
   g_task_return_boolean (task, TRUE);
 }
@@ -258,7 +322,7 @@ open_done_cb (GObject      *source,
 
   if (!inp_window_open_finish (self, result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+    inp_window_show_toast (self, error->message);
 }
 
 static void
@@ -387,8 +451,15 @@ inp_window_class_init (InpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, sandbox_badge);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, canvas_stack);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, model_picker);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, prompt_panel);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, param_form);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, gallery_box);
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, jobs_list);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, brush_button);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, color_button);
@@ -405,7 +476,13 @@ inp_window_class_init (InpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
 
+  inp_window_generate_class_init (widget_class);
+  inp_window_input_class_init (widget_class);
+
   g_type_ensure (INP_TYPE_MASK_CANVAS);
+  g_type_ensure (INP_TYPE_MODEL_PICKER);
+  g_type_ensure (INP_TYPE_PROMPT_PANEL);
+  g_type_ensure (INP_TYPE_PARAM_FORM);
 }
 
 static void
@@ -440,6 +517,18 @@ inp_window_init (InpWindow *self)
   g_signal_connect_object (self->canvas, "notify::brush-size", G_CALLBACK (brush_size_changed_cb),
                            self, G_CONNECT_SWAPPED);
   brush_size_changed_cb (self, NULL, self->canvas);
+
+  /* The picker says which model; the form and the prompt panel follow it. */
+  g_object_bind_property (self->model_picker, "selected-model", self->param_form, "model",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->model_picker, "selected-model", self->prompt_panel, "model",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->canvas, "notify::image", G_CALLBACK (canvas_state_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->canvas, "notify::is-mask-empty",
+                           G_CALLBACK (canvas_state_changed_cb), self, G_CONNECT_SWAPPED);
+  canvas_state_changed_cb (self, NULL, NULL);
+  inp_window_input_init (self);
 
   if (IS_DEVEL)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -8,7 +8,14 @@
 #include <adwaita.h>
 
 #include "inp-application.h"
+#include "inp-client.h"
+#include "inp-gallery.h"
+#include "inp-job-queue.h"
 #include "inp-mask-canvas.h"
+#include "inp-model-picker.h"
+#include "inp-param-form.h"
+#include "inp-prompt-panel.h"
+#include "inp-sandbox.h"
 
 G_BEGIN_DECLS
 
@@ -26,5 +33,24 @@ void           inp_window_open_async   (InpWindow            *self,
 gboolean       inp_window_open_finish  (InpWindow            *self,
                                         GAsyncResult         *result,
                                         GError              **error);
+void           inp_window_open_texture (InpWindow            *self,
+                                        GdkTexture           *texture,
+                                        const char           *name);
+void           inp_window_new_canvas   (InpWindow            *self,
+                                        int                   width,
+                                        int                   height);
+
+InpModelPicker *inp_window_get_model_picker (InpWindow       *self);
+InpPromptPanel *inp_window_get_prompt_panel (InpWindow       *self);
+InpParamForm   *inp_window_get_param_form   (InpWindow       *self);
+InpJobQueue    *inp_window_get_job_queue    (InpWindow       *self);
+InpClient      *inp_window_get_client       (InpWindow       *self);
+InpSandbox     *inp_window_get_sandbox      (InpWindow       *self);
+InpLibrary     *inp_window_get_library      (InpWindow       *self);
+InpGallery     *inp_window_get_gallery      (InpWindow       *self);
+gboolean        inp_window_use_sandbox      (InpWindow       *self,
+                                             GError         **error);
+GtkWidget      *inp_window_find_job_row     (InpWindow       *self,
+                                             InpJob          *job);
 
 G_END_DECLS

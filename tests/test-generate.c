@@ -1,0 +1,557 @@
+/* test-generate.c: the whole window, from a picture to files on disk, against a real sandbox
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "inp-application.h"
+#include "inp-catalog.h"
+#include "inp-error.h"
+#include "inp-input-roles.h"
+#include "inp-job-row.h"
+#include "inp-test-sandbox.h"
+#include "inp-test-ui.h"
+#include "inp-test-utils.h"
+#include "inp-token.h"
+#include "inp-window.h"
+
+static InpSandbox *sandbox;
+static char *data_dir;
+static char *picture_path;
+
+static InpWindow *
+ready_window (InpApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  g_autoptr(GFile) file = g_file_new_for_path (picture_path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  InpMaskRect rect = { 64, 64, 96, 96 };
+  InpMaskCanvas *canvas;
+
+  g_assert_true (INP_IS_WINDOW (window));
+  inp_test_wait_for_frame (GTK_WIDGET (window));
+
+  /* The token comes from the environment, the endpoint from the settings: the test's sandbox. */
+  while (inp_window_get_client (INP_WINDOW (window)) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (inp_window_get_sandbox (INP_WINDOW (window)));
+
+  inp_window_open_async (INP_WINDOW (window), file, NULL, inp_test_result_cb, &result);
+  g_assert_true (inp_window_open_finish (INP_WINDOW (window), inp_test_wait_result (&result, 10000),
+                                         &error));
+  g_assert_no_error (error);
+
+  /* Paint through the canvas's mask, as a stroke would. */
+  canvas = inp_window_get_canvas (INP_WINDOW (window));
+  inp_mask_fill_rect (inp_mask_canvas_get_mask (canvas), &rect, INP_MASK_REPAINT);
+  g_assert_false (inp_mask_canvas_is_mask_empty (canvas));
+
+  return INP_WINDOW (window);
+}
+
+static void
+select_model (InpWindow  *window,
+              const char *id)
+{
+  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), id);
+
+  g_assert_nonnull (model);
+  inp_model_picker_set_selected_model (inp_window_get_model_picker (window), model);
+  g_assert_true (inp_param_form_get_model (inp_window_get_param_form (window)) == model);
+  g_assert_true (inp_prompt_panel_get_model (inp_window_get_prompt_panel (window)) == model);
+}
+
+/* Activates win.generate and returns the job it queued (once the canvas has been exported). */
+static InpJob *
+generate (InpWindow *window)
+{
+  GListModel *jobs = G_LIST_MODEL (inp_window_get_job_queue (window));
+  guint before = g_list_model_get_n_items (jobs);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  while (g_list_model_get_n_items (jobs) == before)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("win.generate queued no job");
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  return g_list_model_get_item (jobs, 0);
+}
+
+static void
+wait_job (InpJob *job)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (inp_job_get_state (job) < INP_JOB_STATE_SUCCEEDED)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the job did not finish");
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  /* The queue's own callback, which fills the row, runs right after. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gboolean
+has_error_mark (GtkWidget *widget)
+{
+  if (gtk_widget_has_css_class (widget, "error") && gtk_widget_get_visible (widget)
+      && !GTK_IS_LABEL (widget))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (has_error_mark (child))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Every prompt the model has, including the end prompt of an animation. */
+static void
+fill_prompts (InpWindow *window,
+              InpModel  *model)
+{
+  g_autoptr(JsonObject) prompts = json_object_new ();
+  const char *prompt = inp_model_find_input_with_role (model, INP_INPUT_ROLE_PROMPT);
+  const char *prompt_end = inp_model_find_input_with_role (model, INP_INPUT_ROLE_PROMPT_END);
+
+  if (prompt != NULL)
+    json_object_set_string_member (prompts, prompt, "a red fox in the snow");
+  if (prompt_end != NULL)
+    json_object_set_string_member (prompts, prompt_end, "a white fox in the snow");
+  inp_prompt_panel_set_from_input (inp_window_get_prompt_panel (window), prompts);
+}
+
+static void
+test_generate_every_model (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  GListModel *catalog = G_LIST_MODEL (inp_catalog_get_default ());
+  guint n_models = g_list_model_get_n_items (catalog);
+  GListModel *gallery = inp_gallery_get_model (inp_window_get_gallery (window));
+  guint shown = g_list_model_get_n_items (gallery);
+
+  g_assert_cmpuint (n_models, >=, 10);
+  for (guint i = 0; i < n_models; i++)
+    {
+      g_autoptr(InpModel) model = g_list_model_get_item (catalog, i);
+      const char *id = inp_model_get_id (model);
+      g_autoptr(JsonObject) seed = json_object_new ();
+      g_autoptr(InpJob) job = NULL;
+      g_autoptr(GPtrArray) outputs = NULL;
+      g_autoptr(GError) error = NULL;
+      JsonNode *input;
+      GtkWidget *row;
+
+      g_test_message ("generating with %s", id);
+      select_model (window, id);
+      fill_prompts (window, model);
+      if (inp_param_form_get_row (inp_window_get_param_form (window), "seed") != NULL)
+        {
+          json_object_set_int_member (seed, "seed", 4242);
+          inp_param_form_set_values (inp_window_get_param_form (window), seed);
+        }
+
+      job = generate (window);
+      g_assert_true (inp_job_get_model (job) == model);
+      wait_job (job);
+      g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_SUCCEEDED);
+
+      /* The files are on disk in the library, under the user's data folder, and in the gallery;
+       * the downloaded copies are gone. */
+      outputs = inp_library_list_outputs (inp_window_get_library (window),
+                                          inp_job_get_library_id (job), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (outputs->len, >=, 1);
+      for (guint p = 0; p < outputs->len; p++)
+        {
+          g_autofree char *path =
+            g_file_get_path (inp_library_output_get_file (g_ptr_array_index (outputs, p)));
+
+          g_assert_true (g_str_has_prefix (path, data_dir));
+          g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+          g_assert_false (g_file_test (g_ptr_array_index (inp_job_get_output_paths (job), p),
+                                       G_FILE_TEST_EXISTS));
+        }
+      shown += outputs->len;
+      g_assert_cmpuint (g_list_model_get_n_items (gallery), ==, shown);
+
+      /* What the service received holds the parameter set in the form. */
+      input = inp_prediction_get_input (inp_job_get_prediction (job));
+      if (json_object_has_member (seed, "seed"))
+        g_assert_cmpint (json_object_get_int_member (json_node_get_object (input), "seed"), ==,
+                         4242);
+      if (inp_model_get_mask_input (model) != NULL)
+        g_assert_true (json_object_has_member (json_node_get_object (input),
+                                               inp_model_get_mask_input (model)));
+
+      row = inp_window_find_job_row (window, job);
+      g_assert_nonnull (row);
+      g_assert_null (inp_job_row_dup_message (INP_JOB_ROW (row)));
+    }
+
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CREATE), >=, n_models);
+  inp_test_assert_token_kept (sandbox);
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+test_validation_sends_nothing (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  InpParamForm *form = inp_window_get_param_form (window);
+  guint creates = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CREATE);
+  guint uploads = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_FILES);
+  GtkWidget *seed;
+  GtkWidget *row;
+
+  select_model (window, "lucataco/animate-diff");
+  inp_prompt_panel_set_prompt (inp_window_get_prompt_panel (window), "a red fox in the snow");
+  row = inp_param_form_get_row (form, "seed");
+  seed = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
+  gtk_editable_set_text (GTK_EDITABLE (seed), "3000000000");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inp_window_get_job_queue (window))),
+                    ==, 0);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CREATE), ==, creates);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_FILES), ==, uploads);
+
+  /* The bad value stays where the user typed it. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (seed)), ==, "3000000000");
+  gtk_editable_set_text (GTK_EDITABLE (seed), "");
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+test_failure_keeps_inputs (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  InpPromptPanel *panel = inp_window_get_prompt_panel (window);
+  InpParamForm *form = inp_window_get_param_form (window);
+  g_autoptr(JsonObject) values = json_object_new ();
+  g_autoptr(JsonObject) kept = NULL;
+  g_autoptr(InpJob) job = NULL;
+  g_autoptr(InpJob) retried = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *prompt = NULL;
+  InpMaskCanvas *canvas = inp_window_get_canvas (window);
+  double coverage = inp_mask_get_coverage (inp_mask_canvas_get_mask (canvas));
+  guint creates;
+  GtkWidget *row;
+
+  select_model (window, "stability-ai/stable-diffusion-inpainting");
+  inp_prompt_panel_set_prompt (panel, "sandbox:nsfw a red fox");
+  json_object_set_int_member (values, "num_inference_steps", 33);
+  inp_param_form_set_values (form, values);
+
+  job = generate (window);
+  wait_job (job);
+  g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_FAILED);
+
+  /* The row shows the model's own words. */
+  row = inp_window_find_job_row (window, job);
+  message = inp_job_row_dup_message (INP_JOB_ROW (row));
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "NSFW content detected"));
+
+  /* Prompt, mask and values are all as they were. */
+  prompt = inp_prompt_panel_dup_prompt (panel);
+  g_assert_cmpstr (prompt, ==, "sandbox:nsfw a red fox");
+  g_assert_cmpfloat (inp_mask_get_coverage (inp_mask_canvas_get_mask (canvas)), ==, coverage);
+  kept = inp_param_form_dup_values (form);
+  g_assert_cmpint (json_object_get_int_member (kept, "num_inference_steps"), ==, 33);
+
+  /* Retry sends the same job again. */
+  creates = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CREATE);
+  g_assert_true (gtk_widget_activate_action (row, "job.retry", NULL));
+  retried = g_list_model_get_item (G_LIST_MODEL (inp_window_get_job_queue (window)), 0);
+  g_assert_true (retried != job);
+  wait_job (retried);
+  g_assert_cmpint (inp_job_get_state (retried), ==, INP_JOB_STATE_FAILED);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CREATE), ==, creates + 1);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (inp_prediction_get_input (
+                     inp_job_get_prediction (retried))), "num_inference_steps"), ==, 33);
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+test_cancel (InpApplication *app)
+{
+  GSettings *settings = inp_application_get_settings (app);
+  InpWindow *window = ready_window (app);
+  g_autoptr(InpJob) job = NULL;
+  guint cancels = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CANCEL);
+  GtkWidget *row;
+
+  /* A short hold, so that the prediction is followed by polling while it runs. */
+  g_settings_set_int (settings, "wait-seconds", 1);
+  inp_sandbox_set_model_time (sandbox, 1000);
+  select_model (window, "stability-ai/sdxl");
+  inp_prompt_panel_set_prompt (inp_window_get_prompt_panel (window), "sandbox:slow a red fox");
+
+  job = generate (window);
+  while (inp_job_get_state (job) != INP_JOB_STATE_RUNNING)
+    g_main_context_iteration (NULL, TRUE);
+
+  row = inp_window_find_job_row (window, job);
+  g_assert_true (gtk_widget_activate_action (row, "job.cancel", NULL));
+  wait_job (job);
+  g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_CANCELLED);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CANCEL), ==, cancels + 1);
+  g_assert_null (inp_job_row_dup_message (INP_JOB_ROW (row)));
+
+  inp_sandbox_set_model_time (sandbox, 60);
+  g_settings_reset (settings, "wait-seconds");
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+test_server_validation (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  g_autoptr(InpJob) job = NULL;
+  g_autofree char *message = NULL;
+
+  select_model (window, "stability-ai/stable-diffusion-inpainting");
+  inp_prompt_panel_set_prompt (inp_window_get_prompt_panel (window), "a red fox in the snow");
+  g_assert_false (has_error_mark (GTK_WIDGET (inp_window_get_prompt_panel (window))));
+
+  /* The service refuses the input with a 422 that names the prompt. */
+  inp_sandbox_add_fault (sandbox, INP_SANDBOX_ON_CREATE, INP_SANDBOX_FAULT_PROBLEM, 422, 1);
+  job = generate (window);
+  wait_job (job);
+  g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_FAILED);
+
+  message = inp_job_row_dup_message (INP_JOB_ROW (inp_window_find_job_row (window, job)));
+  g_assert_nonnull (strstr (message, "prompt is required"));
+  g_assert_true (has_error_mark (GTK_WIDGET (inp_window_get_prompt_panel (window))));
+
+  inp_sandbox_clear_faults (sandbox);
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+test_sandbox_mode (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(InpJob) job = NULL;
+  g_autoptr(InpLibraryOutput) output = NULL;
+  InpMaskCanvas *canvas = inp_window_get_canvas (window);
+  GdkTexture *picture;
+  InpGallery *gallery;
+  GtkWidget *badge;
+
+  badge = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), INP_TYPE_WINDOW,
+                                                    "sandbox_badge"));
+  g_assert_false (gtk_widget_get_visible (badge));
+
+  /* The offline sandbox replaces the endpoint, and says so for as long as it is used. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-sandbox", NULL));
+  g_assert_nonnull (inp_window_get_sandbox (window));
+  g_assert_true (gtk_widget_get_visible (badge));
+
+  select_model (window, "cjwbw/rembg");
+  job = generate (window);
+  wait_job (job);
+  g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_SUCCEEDED);
+  g_assert_cmpuint (inp_sandbox_count_requests (inp_window_get_sandbox (window),
+                                                INP_SANDBOX_ON_CREATE), ==, 1);
+  g_assert_true (gtk_widget_get_visible (badge));
+
+  /* The cut-out's transparent background becomes the mask, then the cut-out the picture. */
+  gallery = inp_window_get_gallery (window);
+  output = g_list_model_get_item (inp_gallery_get_model (gallery), 0);
+  g_assert_cmpint (inp_library_output_get_job_id (output), ==, inp_job_get_library_id (job));
+  gtk_widget_activate_action (GTK_WIDGET (window), "canvas.clear", NULL);
+  g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
+  g_signal_emit_by_name (gallery, "use-as-mask", inp_library_output_get_file (output));
+  while (inp_mask_canvas_is_mask_empty (canvas))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpfloat (inp_mask_get_coverage (inp_mask_canvas_get_mask (canvas)), <, 1.0);
+
+  picture = inp_mask_canvas_get_image (canvas);
+  g_signal_emit_by_name (gallery, "use-as-image", inp_library_output_get_file (output));
+  while (inp_mask_canvas_get_image (canvas) == picture)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+run_generate_every_model (void)
+{
+  inp_test_run_in_application (test_generate_every_model);
+}
+
+static void
+run_validation_sends_nothing (void)
+{
+  inp_test_run_in_application (test_validation_sends_nothing);
+}
+
+static void
+run_failure_keeps_inputs (void)
+{
+  inp_test_run_in_application (test_failure_keeps_inputs);
+}
+
+static void
+run_cancel (void)
+{
+  inp_test_run_in_application (test_cancel);
+}
+
+static void
+run_server_validation (void)
+{
+  inp_test_run_in_application (test_server_validation);
+}
+
+static void
+run_sandbox_mode (void)
+{
+  inp_test_run_in_application (test_sandbox_mode);
+}
+
+static gint64 unfinished_job_id;
+
+static void
+test_resume_at_start (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  InpLibrary *library = inp_window_get_library (window);
+  GListModel *gallery = inp_gallery_get_model (inp_window_get_gallery (window));
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  /* The job a crash left behind is followed to its end as soon as the window is connected. */
+  for (;;)
+    {
+      g_autoptr(InpLibraryJob) job = inp_library_get_job (library, unfinished_job_id, NULL);
+
+      if (inp_library_job_get_status (job) == INP_LIBRARY_JOB_STATUS_SUCCEEDED)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the unfinished job was not resumed");
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (g_list_model_get_n_items (gallery), >=, 1);
+  {
+    g_autoptr(InpLibraryOutput) newest = g_list_model_get_item (gallery, 0);
+
+    g_assert_cmpint (inp_library_output_get_job_id (newest), ==, unfinished_job_id);
+  }
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+run_resume_at_start (void)
+{
+  g_autoptr(InpClient) client = inp_test_client_new (sandbox);
+  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), "stability-ai/sdxl");
+  g_autoptr(JsonObject) input = json_object_new ();
+  g_autoptr(JsonNode) inputs = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(InpPrediction) prediction = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(InpLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A run that was killed after the service accepted its prediction. */
+  json_object_set_string_member (input, "prompt", "a red fox in the snow");
+  json_node_set_object (inputs, input);
+  inp_client_create_by_version_async (client, inp_model_get_version (model), input, NULL,
+                                      inp_test_result_cb, &result);
+  prediction = inp_client_create_finish (client, inp_test_wait_result (&result, 10000), &error);
+  g_assert_no_error (error);
+
+  library = inp_library_new (NULL, &error);
+  g_assert_no_error (error);
+  unfinished_job_id = inp_library_create_job (library, inp_model_get_id (model),
+                                              inp_model_get_version (model),
+                                              inp_sandbox_get_base_url (sandbox),
+                                              "a red fox in the snow", inputs, &error);
+  g_assert_no_error (error);
+  inp_library_set_prediction_id (library, unfinished_job_id, inp_prediction_get_id (prediction),
+                                 &error);
+  g_assert_no_error (error);
+  g_clear_object (&library);
+
+  inp_test_run_in_application (test_resume_at_start);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GBytes) picture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *cache_dir = NULL;
+  int status;
+
+  /* Before anything reads them: outputs go to a fresh data folder, the token is the sandbox's. */
+  dir = inp_test_make_temp_dir ();
+  data_dir = g_build_filename (dir, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  cache_dir = g_build_filename (dir, "cache", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
+  g_setenv (INP_TOKEN_ENVIRONMENT_VARIABLE, INP_TEST_TOKEN, TRUE);
+
+  if (inp_test_ui_init (&argc, &argv))
+    {
+      sandbox = inp_test_sandbox_start ("/v1");
+      settings = g_settings_new (APP_ID);
+      g_settings_set_string (settings, "endpoint", "custom");
+      g_settings_set_string (settings, "custom-base-url", inp_sandbox_get_base_url (sandbox));
+    }
+
+  picture_path = g_build_filename (dir, "holiday.png", NULL);
+  picture = inp_test_png_bytes (256, 192, FALSE);
+  g_file_set_contents (picture_path, g_bytes_get_data (picture, NULL), g_bytes_get_size (picture),
+                       &error);
+  g_assert_no_error (error);
+
+  inp_test_ui_add_func ("/ui/generate/every-model", run_generate_every_model);
+  inp_test_ui_add_func ("/ui/generate/validation-sends-nothing", run_validation_sends_nothing);
+  inp_test_ui_add_func ("/ui/generate/failure-keeps-inputs", run_failure_keeps_inputs);
+  inp_test_ui_add_func ("/ui/generate/cancel", run_cancel);
+  inp_test_ui_add_func ("/ui/generate/server-validation", run_server_validation);
+  inp_test_ui_add_func ("/ui/generate/sandbox-mode", run_sandbox_mode);
+  inp_test_ui_add_func ("/ui/generate/resume-at-start", run_resume_at_start);
+
+  status = g_test_run ();
+
+  if (sandbox != NULL)
+    inp_sandbox_stop (sandbox);
+  g_clear_object (&sandbox);
+  inp_test_remove_tree (dir);
+  g_free (picture_path);
+  g_free (data_dir);
+
+  return status;
+}
