@@ -550,20 +550,39 @@ assert_same_contents (const char *a,
   g_assert_cmpmem (contents_a, length_a, contents_b, length_b);
 }
 
-static gboolean
-find_label (GtkWidget  *widget,
-            const char *text)
+/* The first widget under @widget, itself included, that is a label or a button showing @text. */
+static GtkWidget *
+find_text (GtkWidget  *widget,
+           GType       type,
+           const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
+  const char *shown = NULL;
+
+  if (type == GTK_TYPE_LABEL && GTK_IS_LABEL (widget))
+    shown = gtk_label_get_label (GTK_LABEL (widget));
+  else if (type == GTK_TYPE_BUTTON && GTK_IS_BUTTON (widget))
+    shown = gtk_button_get_label (GTK_BUTTON (widget));
+  if (g_strcmp0 (shown, text) == 0)
+    return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (find_label (child, text))
-      return TRUE;
+    {
+      GtkWidget *found = find_text (child, type, text);
 
-  return FALSE;
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  return find_text (widget, GTK_TYPE_LABEL, text) != NULL;
 }
 
 /* Whether a toast with @title is on show. */
@@ -680,31 +699,11 @@ test_gallery_save_as (Fixture       *fixture,
   }
 }
 
-/* The button of the toast on show under @widget whose label is @label, as a user would press. */
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 click_undo (GtkWidget *overlay)
 {
-  GtkWidget *undo = find_button (overlay, "_Undo");
+  /* The toast's own button, pressed as a user would. */
+  GtkWidget *undo = find_text (overlay, GTK_TYPE_BUTTON, "_Undo");
 
   g_assert_nonnull (undo);
   g_signal_emit_by_name (undo, "clicked");

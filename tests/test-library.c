@@ -81,21 +81,32 @@ reopen (Fixture *fixture)
   g_assert_no_error (error);
 }
 
+/* A PNG (with alpha) or a JPEG filled with one colour. */
 static GBytes *
-make_png (int     width,
-          int     height,
-          guint32 rgba)
+make_image (const char *format,
+            int         width,
+            int         height,
+            guint32     rgba)
 {
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, width, height);
+  gboolean alpha = g_str_equal (format, "png");
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, width, height);
   g_autoptr(GError) error = NULL;
   char *buffer = NULL;
   gsize length = 0;
 
   gdk_pixbuf_fill (pixbuf, rgba);
-  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &length, "png", &error, NULL);
+  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &length, format, &error, NULL);
   g_assert_no_error (error);
 
   return g_bytes_new_take (buffer, length);
+}
+
+static GBytes *
+make_png (int     width,
+          int     height,
+          guint32 rgba)
+{
+  return make_image ("png", width, height, rgba);
 }
 
 static JsonNode *
@@ -127,22 +138,33 @@ create_job (InpLibrary *library,
 }
 
 static InpLibraryOutput *
+store_bytes (InpLibrary          *library,
+             gint64               job_id,
+             guint                index,
+             const char          *media_type,
+             GBytes              *bytes,
+             const InpProvenance *provenance)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+  InpLibraryOutput *output;
+
+  output = inp_library_store_output (library, job_id, index, media_type, stream, provenance,
+                                     NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (output);
+
+  return output;
+}
+
+static InpLibraryOutput *
 store_png (InpLibrary          *library,
            gint64               job_id,
            guint                index,
            GBytes              *png,
            const InpProvenance *provenance)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (png);
-  InpLibraryOutput *output;
-
-  output = inp_library_store_output (library, job_id, index, "image/png", stream, provenance,
-                                     NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (output);
-
-  return output;
+  return store_bytes (library, job_id, index, "image/png", png, provenance);
 }
 
 static char *
@@ -1335,40 +1357,16 @@ test_gallery (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (gallery, changes);
 }
 
-static GBytes *
-make_jpeg (int     width,
-           int     height,
-           guint32 rgba)
-{
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
-  g_autoptr(GError) error = NULL;
-  char *buffer = NULL;
-  gsize length = 0;
-
-  gdk_pixbuf_fill (pixbuf, rgba);
-  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &length, "jpeg", &error, NULL);
-  g_assert_no_error (error);
-
-  return g_bytes_new_take (buffer, length);
-}
-
+/* A JPEG keeps its provenance in a sidecar file beside it. */
 static InpLibraryOutput *
 store_jpeg (InpLibrary *library,
             gint64      job_id,
             guint       index,
             GBytes     *jpeg)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (jpeg);
   g_autoptr(InpProvenance) provenance = inp_provenance_new ("owner/model", "v1", NULL);
-  InpLibraryOutput *output;
 
-  output = inp_library_store_output (library, job_id, index, "image/jpeg", stream, provenance,
-                                     NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (output);
-
-  return output;
+  return store_bytes (library, job_id, index, "image/jpeg", jpeg, provenance);
 }
 
 /* Where a deleted output's file waits, as the library lays out its trash. */
@@ -1447,7 +1445,7 @@ test_output_delete_restore_purge (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) png = make_png (8, 8, 0xff0000ff);
-  g_autoptr(GBytes) jpeg = make_jpeg (8, 8, 0x00ff00ff);
+  g_autoptr(GBytes) jpeg = make_image ("jpeg", 8, 8, 0x00ff00ff);
   g_autoptr(InpLibraryGallery) gallery = NULL;
   g_autoptr(InpLibraryOutput) other = NULL;
   g_autoptr(InpLibraryOutput) first = NULL;
@@ -1703,7 +1701,7 @@ test_output_purge_at_open (Fixture       *fixture,
                            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) jpeg = make_jpeg (4, 4, 0xff00ffff);
+  g_autoptr(GBytes) jpeg = make_image ("jpeg", 4, 4, 0xff00ffff);
   g_autoptr(InpLibraryOutput) old = NULL;
   g_autoptr(InpLibraryOutput) recent = NULL;
   g_autofree char *old_trashed = NULL;

@@ -2608,6 +2608,56 @@ set_output_deleted (InpLibrary  *self,
   return step_done (self, stmt, error);
 }
 
+/* Moves an output's file (and sidecar) to the trash or back, and marks its row to match. The
+ * position sent is the one the output has in the gallery while shown: before it is deleted,
+ * after it is restored. */
+static gboolean
+set_output_deleted_with_files (InpLibrary  *self,
+                               gint64       output_id,
+                               gboolean     deleting,
+                               GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_auto(OutputPlace) place = { 0 };
+  g_autoptr(InpLibraryOutput) output = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *trashed = NULL;
+  guint position = G_MAXUINT;
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!find_output (self, output_id, &place, error))
+    return FALSE;
+  if (deleting ? place.deleted || place.job_deleted : !place.deleted)
+    {
+      g_propagate_error (error, output_not_found_error (output_id));
+      return FALSE;
+    }
+
+  kept = output_kept_path (self, place.relative, place.job_deleted);
+  trashed = output_trash_path (self, place.relative);
+  if (deleting)
+    position = gallery_position (self, output_id);
+  if (!move_output_files (deleting ? kept : trashed, deleting ? trashed : kept, error))
+    return FALSE;
+  if (!set_output_deleted (self, output_id, deleting, error) ||
+      (output = get_output (self, output_id, error)) == NULL)
+    {
+      move_output_files (deleting ? trashed : kept, deleting ? kept : trashed, NULL);
+      set_output_deleted (self, output_id, !deleting, NULL);
+      return FALSE;
+    }
+  if (!deleting && !place.job_deleted)
+    position = gallery_position (self, output_id);
+  g_clear_pointer (&locker, g_mutex_locker_free);
+
+  g_debug ("library: output %" G_GINT64_FORMAT " of job %" G_GINT64_FORMAT " %s", output_id,
+           place.job_id, deleting ? "deleted" : "restored");
+  emit_at_in_context (self, deleting ? OUTPUT_DELETED : OUTPUT_RESTORED, place.job_id, output,
+                      position);
+  emit_in_context (self, JOB_CHANGED, place.job_id, NULL);
+  return TRUE;
+}
+
 /**
  * inp_library_delete_output:
  * @output_id: the output, as inp_library_output_get_id() gives it
@@ -2626,45 +2676,9 @@ inp_library_delete_output (InpLibrary  *self,
                            gint64       output_id,
                            GError     **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_auto(OutputPlace) place = { 0 };
-  g_autoptr(InpLibraryOutput) output = NULL;
-  g_autofree char *kept = NULL;
-  g_autofree char *trashed = NULL;
-  guint position;
-
   g_return_val_if_fail (INP_IS_LIBRARY (self), FALSE);
 
-  locker = g_mutex_locker_new (&self->lock);
-  if (!find_output (self, output_id, &place, error))
-    return FALSE;
-  if (place.deleted || place.job_deleted)
-    {
-      g_propagate_error (error, output_not_found_error (output_id));
-      return FALSE;
-    }
-
-  output = get_output (self, output_id, error);
-  if (output == NULL)
-    return FALSE;
-  position = gallery_position (self, output_id);
-  kept = output_kept_path (self, place.relative, FALSE);
-  trashed = output_trash_path (self, place.relative);
-
-  if (!set_output_deleted (self, output_id, TRUE, error))
-    return FALSE;
-  if (!move_output_files (kept, trashed, error))
-    {
-      set_output_deleted (self, output_id, FALSE, NULL);
-      return FALSE;
-    }
-  g_clear_pointer (&locker, g_mutex_locker_free);
-
-  g_debug ("library: output %" G_GINT64_FORMAT " of job %" G_GINT64_FORMAT " deleted",
-           output_id, place.job_id);
-  emit_at_in_context (self, OUTPUT_DELETED, place.job_id, output, position);
-  emit_in_context (self, JOB_CHANGED, place.job_id, NULL);
-  return TRUE;
+  return set_output_deleted_with_files (self, output_id, TRUE, error);
 }
 
 /**
@@ -2679,44 +2693,9 @@ inp_library_restore_output (InpLibrary  *self,
                             gint64       output_id,
                             GError     **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_auto(OutputPlace) place = { 0 };
-  g_autoptr(InpLibraryOutput) output = NULL;
-  g_autofree char *kept = NULL;
-  g_autofree char *trashed = NULL;
-  guint position = G_MAXUINT;
-
   g_return_val_if_fail (INP_IS_LIBRARY (self), FALSE);
 
-  locker = g_mutex_locker_new (&self->lock);
-  if (!find_output (self, output_id, &place, error))
-    return FALSE;
-  if (!place.deleted)
-    {
-      g_propagate_error (error, output_not_found_error (output_id));
-      return FALSE;
-    }
-
-  kept = output_kept_path (self, place.relative, place.job_deleted);
-  trashed = output_trash_path (self, place.relative);
-  if (!move_output_files (trashed, kept, error))
-    return FALSE;
-  if (!set_output_deleted (self, output_id, FALSE, error) ||
-      (output = get_output (self, output_id, error)) == NULL)
-    {
-      move_output_files (kept, trashed, NULL);
-      set_output_deleted (self, output_id, TRUE, NULL);
-      return FALSE;
-    }
-  if (!place.job_deleted)
-    position = gallery_position (self, output_id);
-  g_clear_pointer (&locker, g_mutex_locker_free);
-
-  g_debug ("library: output %" G_GINT64_FORMAT " of job %" G_GINT64_FORMAT " restored",
-           output_id, place.job_id);
-  emit_at_in_context (self, OUTPUT_RESTORED, place.job_id, output, position);
-  emit_in_context (self, JOB_CHANGED, place.job_id, NULL);
-  return TRUE;
+  return set_output_deleted_with_files (self, output_id, FALSE, error);
 }
 
 /**
