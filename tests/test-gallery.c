@@ -550,20 +550,39 @@ assert_same_contents (const char *a,
   g_assert_cmpmem (contents_a, length_a, contents_b, length_b);
 }
 
-static gboolean
-find_label (GtkWidget  *widget,
-            const char *text)
+/* The first widget under @widget, itself included, that is a label or a button showing @text. */
+static GtkWidget *
+find_text (GtkWidget  *widget,
+           GType       type,
+           const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
+  const char *shown = NULL;
+
+  if (type == GTK_TYPE_LABEL && GTK_IS_LABEL (widget))
+    shown = gtk_label_get_label (GTK_LABEL (widget));
+  else if (type == GTK_TYPE_BUTTON && GTK_IS_BUTTON (widget))
+    shown = gtk_button_get_label (GTK_BUTTON (widget));
+  if (g_strcmp0 (shown, text) == 0)
+    return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (find_label (child, text))
-      return TRUE;
+    {
+      GtkWidget *found = find_text (child, type, text);
 
-  return FALSE;
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  return find_text (widget, GTK_TYPE_LABEL, text) != NULL;
 }
 
 /* Whether a toast with @title is on show. */
@@ -681,8 +700,114 @@ test_gallery_save_as (Fixture       *fixture,
 }
 
 static void
-test_gallery_delete_undo (Fixture       *fixture,
-                          gconstpointer  data)
+click_undo (GtkWidget *overlay)
+{
+  /* The toast's own button, pressed as a user would. */
+  GtkWidget *undo = find_text (overlay, GTK_TYPE_BUTTON, "_Undo");
+
+  g_assert_nonnull (undo);
+  g_signal_emit_by_name (undo, "clicked");
+}
+
+static char *
+trashed_path (Fixture          *fixture,
+              InpLibraryOutput *output)
+{
+  GFile *files = inp_library_get_files_dir (fixture->library);
+  g_autofree char *relative = g_file_get_relative_path (files, inp_library_output_get_file (output));
+
+  return g_build_filename (g_file_peek_path (files), ".trash", "outputs", relative, NULL);
+}
+
+/* Whether the gallery binds @keyval with @modifiers to @action. */
+static gboolean
+has_shortcut (GtkWidget       *widget,
+              guint            keyval,
+              GdkModifierType  modifiers,
+              const char      *action)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  /* The class's key bindings live in a shortcut controller of the widget. */
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          GtkShortcutAction *named = gtk_shortcut_get_action (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) && GTK_IS_NAMED_ACTION (named) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers &&
+              g_strcmp0 (gtk_named_action_get_action_name (GTK_NAMED_ACTION (named)),
+                         action) == 0)
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Delete removes one result of a batch; the other stays, and undo puts it back where it was. */
+static void
+test_gallery_delete_result (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GListModel *model = inp_gallery_get_model (fixture->gallery);
+  g_autoptr(InpLibraryOutput) deleted = output_of (fixture, fixture->fox, 1);
+  g_autoptr(InpLibraryOutput) kept = output_of (fixture, fixture->fox, 0);
+  g_autoptr(InpLibraryJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *deleted_path = g_file_get_path (inp_library_output_get_file (deleted));
+  g_autofree char *trashed = trashed_path (fixture, deleted);
+  guint position = position_of (fixture, fixture->fox, 1);
+
+  g_assert_true (has_shortcut (GTK_WIDGET (fixture->gallery), GDK_KEY_Delete, 0,
+                               "gallery.delete"));
+  inp_gallery_select (fixture->gallery, position);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->gallery), "gallery.delete", NULL);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(InpLibraryOutput) other = g_list_model_get_item (model, i);
+
+      g_assert_cmpint (inp_library_output_get_id (other), !=, inp_library_output_get_id (deleted));
+    }
+  g_assert_cmpuint (position_of (fixture, fixture->fox, 0), ==, position);
+  g_assert_false (g_file_test (deleted_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (trashed, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_query_exists (inp_library_output_get_file (kept), NULL));
+  job = inp_library_get_job (fixture->library, fixture->fox, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (inp_library_job_get_n_outputs (job), ==, 1);
+  g_assert_true (toast_shown (fixture, "Result deleted"));
+  inp_test_wait_for_frame (GTK_WIDGET (fixture->window));
+
+  /* Undo, pressed on the toast. */
+  click_undo (GTK_WIDGET (fixture->gallery));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+  g_assert_cmpuint (position_of (fixture, fixture->fox, 1), ==, position);
+  g_assert_cmpuint (position_of (fixture, fixture->fox, 0), ==, position + 1);
+  g_assert_true (g_file_test (deleted_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (trashed, G_FILE_TEST_EXISTS));
+  g_clear_object (&job);
+  job = inp_library_get_job (fixture->library, fixture->fox, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (inp_library_job_get_n_outputs (job), ==, 2);
+  g_assert_cmpuint (inp_library_job_get_n_deleted_outputs (job), ==, 0);
+}
+
+/* Delete Job (Shift+Delete) still takes the whole job, with its own undo. */
+static void
+test_gallery_delete_job (Fixture       *fixture,
+                         gconstpointer  data)
 {
   GListModel *model = inp_gallery_get_model (fixture->gallery);
   g_autoptr(InpLibraryOutput) output = output_of (fixture, fixture->fox, 1);
@@ -690,8 +815,10 @@ test_gallery_delete_undo (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(InpLibraryJob) job = NULL;
 
+  g_assert_true (has_shortcut (GTK_WIDGET (fixture->gallery), GDK_KEY_Delete, GDK_SHIFT_MASK,
+                               "gallery.delete-job"));
   inp_gallery_select (fixture->gallery, position_of (fixture, fixture->fox, 1));
-  gtk_widget_activate_action (GTK_WIDGET (fixture->gallery), "gallery.delete", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->gallery), "gallery.delete-job", NULL);
 
   /* The whole job goes: both of its outputs, and its files. */
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
@@ -702,14 +829,51 @@ test_gallery_delete_undo (Fixture       *fixture,
       g_assert_cmpint (inp_library_output_get_job_id (other), !=, fixture->fox);
     }
   g_assert_false (g_file_query_exists (file, NULL));
+  g_assert_true (toast_shown (fixture, "Job with 2 results deleted"));
+  inp_test_wait_for_frame (GTK_WIDGET (fixture->window));
 
-  gtk_widget_activate_action (GTK_WIDGET (fixture->gallery), "gallery.undo-delete", "x",
-                              fixture->fox);
+  click_undo (GTK_WIDGET (fixture->gallery));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
   g_assert_true (g_file_query_exists (file, NULL));
   job = inp_library_get_job (fixture->library, fixture->fox, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (inp_library_job_get_n_outputs (job), ==, 2);
+}
+
+/* Inside the window's toast overlay, the toasts go there, and their undo still works. */
+static void
+test_gallery_delete_outer_toast (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  GListModel *model = inp_gallery_get_model (fixture->gallery);
+  AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  g_autoptr(InpLibraryOutput) deleted = output_of (fixture, fixture->lighthouse, 0);
+  g_autofree char *path = g_file_get_path (inp_library_output_get_file (deleted));
+  g_autofree char *sidecar = inp_provenance_sidecar_path (path);
+  g_autofree char *trashed = trashed_path (fixture, deleted);
+  g_autofree char *trashed_sidecar = inp_provenance_sidecar_path (trashed);
+
+  gtk_window_set_child (fixture->window, NULL);
+  adw_toast_overlay_set_child (overlay, GTK_WIDGET (fixture->gallery));
+  gtk_window_set_child (fixture->window, GTK_WIDGET (overlay));
+  inp_test_wait_for_frame (GTK_WIDGET (fixture->window));
+
+  /* The WebP result's provenance sidecar goes to the trash with it. */
+  inp_gallery_select (fixture->gallery, position_of (fixture, fixture->lighthouse, 0));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->gallery), "gallery.delete", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (sidecar, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (trashed_sidecar, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (toast_shown (fixture, "Result deleted"));
+  g_assert_true (find_label (GTK_WIDGET (overlay), "Result deleted"));
+  inp_test_wait_for_frame (GTK_WIDGET (fixture->window));
+
+  click_undo (GTK_WIDGET (overlay));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (sidecar, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (trashed, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -926,7 +1090,9 @@ main (int   argc,
       ADD ("video", test_gallery_video, NULL);
       ADD ("copy", test_gallery_copy, NULL);
       ADD ("save-as", test_gallery_save_as, NULL);
-      ADD ("delete-undo", test_gallery_delete_undo, NULL);
+      ADD ("delete-result", test_gallery_delete_result, NULL);
+      ADD ("delete-job", test_gallery_delete_job, NULL);
+      ADD ("delete-outer-toast", test_gallery_delete_outer_toast, NULL);
       ADD ("use-as", test_gallery_use_as, NULL);
       ADD ("menu", test_gallery_menu, NULL);
       ADD ("compare", test_gallery_compare, NULL);

@@ -82,6 +82,26 @@ reopen (Fixture *fixture)
   g_assert_no_error (error);
 }
 
+/* A picture of one colour in @format ("jpeg" for the sidecar cases; PNGs come from inp-test-media). */
+static GBytes *
+make_image (const char *format,
+            int         width,
+            int         height,
+            guint32     rgba)
+{
+  gboolean alpha = g_str_equal (format, "png");
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, alpha, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  char *buffer = NULL;
+  gsize length = 0;
+
+  gdk_pixbuf_fill (pixbuf, rgba);
+  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &length, format, &error, NULL);
+  g_assert_no_error (error);
+
+  return g_bytes_new_take (buffer, length);
+}
+
 static JsonNode *
 make_inputs (const char *prompt,
              gint64      seed)
@@ -111,22 +131,33 @@ create_job (InpLibrary *library,
 }
 
 static InpLibraryOutput *
+store_bytes (InpLibrary          *library,
+             gint64               job_id,
+             guint                index,
+             const char          *media_type,
+             GBytes              *bytes,
+             const InpProvenance *provenance)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (bytes);
+  InpLibraryOutput *output;
+
+  output = inp_library_store_output (library, job_id, index, media_type, stream, provenance,
+                                     NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (output);
+
+  return output;
+}
+
+static InpLibraryOutput *
 store_png (InpLibrary          *library,
            gint64               job_id,
            guint                index,
            GBytes              *png,
            const InpProvenance *provenance)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (png);
-  InpLibraryOutput *output;
-
-  output = inp_library_store_output (library, job_id, index, "image/png", stream, provenance,
-                                     NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (output);
-
-  return output;
+  return store_bytes (library, job_id, index, "image/png", png, provenance);
 }
 
 static char *
@@ -464,6 +495,11 @@ static const char schema_v2[] =
   " INSERT INTO jobs_fts (rowid, prompt) VALUES (new.id, new.prompt); END;"
   "PRAGMA user_version = 2;";
 
+static const char schema_v3[] =
+  "ALTER TABLE jobs ADD COLUMN deleted_at INTEGER;"
+  "CREATE INDEX jobs_deleted ON jobs (deleted_at) WHERE deleted_at IS NOT NULL;"
+  "PRAGMA user_version = 3;";
+
 static const char fixture_rows[] =
   "INSERT INTO jobs (id, dir, created_at, updated_at, model, version, endpoint_host, prompt,"
   " inputs, prediction_id, status) VALUES"
@@ -503,6 +539,8 @@ test_migration (gconstpointer data)
     }
   if (from_version >= 2)
     exec_or_fail (db, schema_v2);
+  if (from_version >= 3)
+    exec_or_fail (db, schema_v3);
   sqlite3_close (db);
 
   library = inp_library_new (path, &error);
@@ -536,9 +574,23 @@ test_migration (gconstpointer data)
       g_assert_no_error (error);
       g_assert_cmpuint (history->len, ==, 2);
 
-      /* Deleting needs the newest schema's column. */
+      /* Deleting needs the newest schema's columns: a job, and one output (whose file is not
+       * there, which is fine). */
       inp_library_delete_job (library, 2, &error);
       g_assert_no_error (error);
+      inp_library_delete_output (library, inp_library_output_get_id (g_ptr_array_index (outputs,
+                                                                                        0)),
+                                 &error);
+      g_assert_no_error (error);
+      g_clear_pointer (&outputs, g_ptr_array_unref);
+      outputs = inp_library_list_outputs (library, 1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (outputs->len, ==, 0);
+      g_clear_object (&job);
+      job = inp_library_get_job (library, 1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (inp_library_job_get_n_outputs (job), ==, 0);
+      g_assert_cmpuint (inp_library_job_get_n_deleted_outputs (job), ==, 1);
     }
 
   new_job = create_job (library, "owner/new-model", "an orange sunset");
@@ -1298,6 +1350,460 @@ test_gallery (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (gallery, changes);
 }
 
+/* A JPEG keeps its provenance in a sidecar file beside it. */
+static InpLibraryOutput *
+store_jpeg (InpLibrary *library,
+            gint64      job_id,
+            guint       index,
+            GBytes     *jpeg)
+{
+  g_autoptr(InpProvenance) provenance = inp_provenance_new ("owner/model", "v1", NULL);
+
+  return store_bytes (library, job_id, index, "image/jpeg", jpeg, provenance);
+}
+
+/* Where a deleted output's file waits, as the library lays out its trash. */
+static char *
+trashed_output_path (Fixture          *fixture,
+                     InpLibraryOutput *output)
+{
+  const char *files = g_file_peek_path (inp_library_get_files_dir (fixture->library));
+  g_autofree char *relative = g_file_get_relative_path (inp_library_get_files_dir (fixture->library),
+                                                        inp_library_output_get_file (output));
+
+  return g_build_filename (files, ".trash", "outputs", relative, NULL);
+}
+
+static gint64
+id_at (GListModel *model,
+       guint       position)
+{
+  g_autoptr(InpLibraryOutput) output = g_list_model_get_item (model, position);
+
+  g_assert_nonnull (output);
+  return inp_library_output_get_id (output);
+}
+
+static guint
+n_job_outputs (InpLibrary *library,
+               gint64      job_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) outputs = inp_library_list_outputs (library, job_id, &error);
+
+  g_assert_no_error (error);
+  return outputs->len;
+}
+
+typedef struct
+{
+  guint n_deleted;
+  guint n_restored;
+  guint n_job_changed;
+  guint position;
+} OutputSignals;
+
+static void
+output_deleted_cb (InpLibrary       *library,
+                   InpLibraryOutput *output,
+                   guint             position,
+                   OutputSignals    *signals)
+{
+  signals->n_deleted++;
+  signals->position = position;
+}
+
+static void
+output_restored_cb (InpLibrary       *library,
+                    InpLibraryOutput *output,
+                    guint             position,
+                    OutputSignals    *signals)
+{
+  signals->n_restored++;
+  signals->position = position;
+}
+
+static void
+job_changed_cb (InpLibrary    *library,
+                gint64         job_id,
+                OutputSignals *signals)
+{
+  signals->n_job_changed++;
+}
+
+/* One output of a batch goes, with its sidecar, and comes back; the others are not touched. */
+static void
+test_output_delete_restore_purge (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = inp_test_new_png (8, 8, 0xff0000ff);
+  g_autoptr(GBytes) jpeg = make_image ("jpeg", 8, 8, 0x00ff00ff);
+  g_autoptr(InpLibraryGallery) gallery = NULL;
+  g_autoptr(InpLibraryOutput) other = NULL;
+  g_autoptr(InpLibraryOutput) first = NULL;
+  g_autoptr(InpLibraryOutput) second = NULL;
+  g_autoptr(InpLibraryJob) job = NULL;
+  g_autofree char *first_path = NULL;
+  g_autofree char *first_trashed = NULL;
+  g_autofree char *second_path = NULL;
+  g_autofree char *second_sidecar = NULL;
+  g_autofree char *second_trashed = NULL;
+  g_autofree char *second_trashed_sidecar = NULL;
+  g_autofree char *first_before = NULL;
+  g_autofree char *first_after = NULL;
+  guint changes[3] = { G_MAXUINT, G_MAXUINT, G_MAXUINT };
+  OutputSignals signals = { 0 };
+  gint64 kept = create_job (fixture->library, "owner/model", "kept");
+  gint64 batch = create_job (fixture->library, "owner/model", "a batch of two");
+
+  other = store_png (fixture->library, kept, 0, png, NULL);
+  first = store_png (fixture->library, batch, 0, png, NULL);
+  second = store_jpeg (fixture->library, batch, 1, jpeg);
+  first_path = g_file_get_path (inp_library_output_get_file (first));
+  first_trashed = trashed_output_path (fixture, first);
+  second_path = g_file_get_path (inp_library_output_get_file (second));
+  second_sidecar = inp_provenance_sidecar_path (second_path);
+  second_trashed = trashed_output_path (fixture, second);
+  second_trashed_sidecar = inp_provenance_sidecar_path (second_trashed);
+  g_assert_true (g_file_test (second_sidecar, G_FILE_TEST_IS_REGULAR));
+  first_before = file_sha256 (inp_library_output_get_file (first));
+
+  /* Newest first: the batch's second output, its first, then the other job's. */
+  gallery = inp_library_gallery_new (fixture->library);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gallery)), ==, 3);
+  g_assert_cmpint (id_at (G_LIST_MODEL (gallery), 1), ==, inp_library_output_get_id (first));
+  g_signal_connect (gallery, "items-changed", G_CALLBACK (items_changed_cb), changes);
+  g_signal_connect (fixture->library, "output-deleted", G_CALLBACK (output_deleted_cb), &signals);
+  g_signal_connect (fixture->library, "output-restored", G_CALLBACK (output_restored_cb),
+                    &signals);
+  g_signal_connect (fixture->library, "job-changed", G_CALLBACK (job_changed_cb), &signals);
+
+  g_assert_true (inp_library_delete_output (fixture->library, inp_library_output_get_id (first),
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (signals.n_deleted, ==, 1);
+  g_assert_cmpuint (signals.position, ==, 1);
+  g_assert_cmpuint (signals.n_job_changed, ==, 1);
+  g_assert_cmpuint (changes[0], ==, 1);
+  g_assert_cmpuint (changes[1], ==, 1);
+  g_assert_cmpuint (changes[2], ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gallery)), ==, 2);
+  g_assert_cmpint (id_at (G_LIST_MODEL (gallery), 0), ==, inp_library_output_get_id (second));
+  g_assert_cmpint (id_at (G_LIST_MODEL (gallery), 1), ==, inp_library_output_get_id (other));
+  g_assert_false (g_file_test (first_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (first_trashed, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (second_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (n_job_outputs (fixture->library, batch), ==, 1);
+  job = inp_library_get_job (fixture->library, batch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (inp_library_job_get_n_outputs (job), ==, 1);
+  g_assert_cmpuint (inp_library_job_get_n_deleted_outputs (job), ==, 1);
+  g_assert_null (inp_library_job_describe_deleted_outputs (job));
+
+  /* Twice is a clear error, and changes nothing. */
+  g_assert_false (inp_library_delete_output (fixture->library, inp_library_output_get_id (first),
+                                             &error));
+  g_assert_error (error, INP_ERROR, INP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (g_file_test (first_trashed, G_FILE_TEST_IS_REGULAR));
+
+  /* Undo puts the very same file back, and the output back in its place. */
+  g_assert_true (inp_library_restore_output (fixture->library, inp_library_output_get_id (first),
+                                             &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (signals.n_restored, ==, 1);
+  g_assert_cmpuint (changes[0], ==, 1);
+  g_assert_cmpuint (changes[1], ==, 0);
+  g_assert_cmpuint (changes[2], ==, 1);
+  g_assert_cmpint (id_at (G_LIST_MODEL (gallery), 1), ==, inp_library_output_get_id (first));
+  g_assert_true (g_file_test (first_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (first_trashed, G_FILE_TEST_EXISTS));
+  first_after = file_sha256 (inp_library_output_get_file (first));
+  g_assert_cmpstr (first_after, ==, first_before);
+  g_assert_cmpuint (n_job_outputs (fixture->library, batch), ==, 2);
+  g_assert_false (inp_library_restore_output (fixture->library,
+                                              inp_library_output_get_id (first), &error));
+  g_assert_error (error, INP_ERROR, INP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A JPEG's provenance sidecar travels with it, both ways. */
+  g_assert_true (inp_library_delete_output (fixture->library, inp_library_output_get_id (second),
+                                            &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes[0], ==, 0);
+  g_assert_false (g_file_test (second_path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (second_sidecar, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (second_trashed, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (second_trashed_sidecar, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (inp_library_restore_output (fixture->library,
+                                             inp_library_output_get_id (second), &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (second_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (second_sidecar, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (second_trashed_sidecar, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (id_at (G_LIST_MODEL (gallery), 0), ==, inp_library_output_get_id (second));
+
+  /* Purging finishes a delete for good; an output that is not deleted is left alone. */
+  g_assert_true (inp_library_purge_output (fixture->library, inp_library_output_get_id (other),
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_job_outputs (fixture->library, kept), ==, 1);
+  g_assert_true (inp_library_delete_output (fixture->library, inp_library_output_get_id (second),
+                                            &error));
+  g_assert_true (inp_library_purge_output (fixture->library, inp_library_output_get_id (second),
+                                           &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (second_trashed, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (second_trashed_sidecar, G_FILE_TEST_EXISTS));
+  g_assert_false (inp_library_restore_output (fixture->library,
+                                              inp_library_output_get_id (second), &error));
+  g_assert_error (error, INP_ERROR, INP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&job);
+  job = inp_library_get_job (fixture->library, batch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (inp_library_job_get_n_outputs (job), ==, 1);
+  g_assert_cmpuint (inp_library_job_get_n_deleted_outputs (job), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gallery)), ==, 2);
+
+  g_signal_handlers_disconnect_by_data (fixture->library, &signals);
+  g_signal_handlers_disconnect_by_data (gallery, changes);
+}
+
+/* A job whose every output was deleted still records what was asked, and says why it shows none. */
+static void
+test_output_every_deleted (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = inp_test_new_png (4, 4, 0xffffffff);
+  g_autoptr(InpLibraryOutput) first = NULL;
+  g_autoptr(InpLibraryOutput) second = NULL;
+  g_autoptr(InpLibraryJob) job = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(InpLibraryGallery) gallery = NULL;
+  g_autofree char *note = NULL;
+  InpLibraryQuery query = { .text = "lighthouse" };
+  gint64 job_id = create_job (fixture->library, "owner/model", "a lighthouse at dusk");
+
+  first = store_png (fixture->library, job_id, 0, png, NULL);
+  second = store_png (fixture->library, job_id, 1, png, NULL);
+  inp_library_update_status (fixture->library, job_id, INP_LIBRARY_JOB_STATUS_SUCCEEDED, NULL,
+                             &error);
+  g_assert_no_error (error);
+  gallery = inp_library_gallery_new (fixture->library);
+
+  inp_library_delete_output (fixture->library, inp_library_output_get_id (first), &error);
+  g_assert_no_error (error);
+  inp_library_delete_output (fixture->library, inp_library_output_get_id (second), &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gallery)), ==, 0);
+  found = inp_library_list_jobs (fixture->library, &query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  job = g_object_ref (g_ptr_array_index (found, 0));
+  g_assert_cmpint (inp_library_job_get_status (job), ==, INP_LIBRARY_JOB_STATUS_SUCCEEDED);
+  g_assert_cmpuint (inp_library_job_get_n_outputs (job), ==, 0);
+  g_assert_cmpuint (inp_library_job_get_n_deleted_outputs (job), ==, 2);
+  note = inp_library_job_describe_deleted_outputs (job);
+  g_assert_cmpstr (note, ==, "All 2 of its results were deleted");
+  g_assert_cmpuint (n_job_outputs (fixture->library, job_id), ==, 0);
+
+  /* And after a restart too. */
+  g_clear_object (&job);
+  g_clear_pointer (&note, g_free);
+  g_clear_object (&gallery);
+  reopen (fixture);
+  job = inp_library_get_job (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (inp_library_job_get_n_deleted_outputs (job), ==, 2);
+  inp_library_restore_output (fixture->library, inp_library_output_get_id (second), &error);
+  g_assert_no_error (error);
+  g_clear_object (&job);
+  job = inp_library_get_job (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  g_assert_null (inp_library_job_describe_deleted_outputs (job));
+  g_assert_cmpuint (n_job_outputs (fixture->library, job_id), ==, 1);
+}
+
+/* Deleting a job and its outputs one by one, in either order, undoes cleanly. */
+static void
+test_output_with_deleted_job (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = inp_test_new_png (4, 4, 0x0000ffff);
+  g_autoptr(InpLibraryOutput) first = NULL;
+  g_autoptr(InpLibraryOutput) second = NULL;
+  g_autoptr(InpLibraryGallery) gallery = NULL;
+  g_autoptr(InpLibraryJob) job = NULL;
+  g_autofree char *first_path = NULL;
+  g_autofree char *trash_outputs = NULL;
+  gint64 job_id = create_job (fixture->library, "owner/model", "two");
+
+  first = store_png (fixture->library, job_id, 0, png, NULL);
+  second = store_png (fixture->library, job_id, 1, png, NULL);
+  first_path = g_file_get_path (inp_library_output_get_file (first));
+  gallery = inp_library_gallery_new (fixture->library);
+
+  /* Output, then its job: the job's folder goes to the trash beside the output's. */
+  inp_library_delete_output (fixture->library, inp_library_output_get_id (first), &error);
+  g_assert_no_error (error);
+  inp_library_delete_job (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gallery)), ==, 0);
+
+  /* An output of a deleted job cannot be deleted on its own. */
+  g_assert_false (inp_library_delete_output (fixture->library,
+                                             inp_library_output_get_id (second), &error));
+  g_assert_error (error, INP_ERROR, INP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The output's undo, clicked late, brings it back with its job's files, still unseen. */
+  inp_library_restore_output (fixture->library, inp_library_output_get_id (first), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gallery)), ==, 0);
+  g_assert_false (g_file_test (first_path, G_FILE_TEST_EXISTS));
+
+  inp_library_restore_job (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gallery)), ==, 2);
+  g_assert_true (g_file_test (first_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_query_exists (inp_library_output_get_file (second), NULL));
+
+  /* Purging the job takes its deleted outputs' files with it. */
+  inp_library_delete_output (fixture->library, inp_library_output_get_id (second), &error);
+  g_assert_no_error (error);
+  job = inp_library_get_job (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  inp_library_delete_job (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  inp_library_purge_job (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  trash_outputs = g_build_filename (g_file_peek_path (inp_library_get_files_dir (fixture->library)),
+                                    ".trash", "outputs", NULL);
+  g_assert_cmpuint (count_files_with_suffix (trash_outputs, ""), ==, 0);
+  g_assert_false (g_file_query_exists (inp_library_job_get_directory (job), NULL));
+}
+
+/* Opening the library purges outputs deleted more than an hour ago, and only those. */
+static void
+test_output_purge_at_open (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) jpeg = make_image ("jpeg", 4, 4, 0xff00ffff);
+  g_autoptr(InpLibraryOutput) old = NULL;
+  g_autoptr(InpLibraryOutput) recent = NULL;
+  g_autofree char *old_trashed = NULL;
+  g_autofree char *old_trashed_sidecar = NULL;
+  g_autofree char *recent_trashed = NULL;
+  g_autofree char *sql = NULL;
+  gint64 job_id = create_job (fixture->library, "owner/model", "old and recent");
+  sqlite3 *db = NULL;
+
+  old = store_jpeg (fixture->library, job_id, 0, jpeg);
+  recent = store_jpeg (fixture->library, job_id, 1, jpeg);
+  old_trashed = trashed_output_path (fixture, old);
+  old_trashed_sidecar = inp_provenance_sidecar_path (old_trashed);
+  recent_trashed = trashed_output_path (fixture, recent);
+  inp_library_delete_output (fixture->library, inp_library_output_get_id (old), &error);
+  g_assert_no_error (error);
+  inp_library_delete_output (fixture->library, inp_library_output_get_id (recent), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (old_trashed_sidecar, G_FILE_TEST_IS_REGULAR));
+
+  /* Deleted two hours ago, as far as the database knows. */
+  g_assert_cmpint (sqlite3_open (fixture->db_path, &db), ==, SQLITE_OK);
+  sql = g_strdup_printf ("UPDATE outputs SET deleted_at = %" G_GINT64_FORMAT " WHERE id = %"
+                         G_GINT64_FORMAT, g_get_real_time () - (gint64) 2 * 60 * 60 * G_USEC_PER_SEC,
+                         inp_library_output_get_id (old));
+  exec_or_fail (db, sql);
+  sqlite3_close (db);
+
+  reopen (fixture);
+  g_assert_false (g_file_test (old_trashed, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (old_trashed_sidecar, G_FILE_TEST_EXISTS));
+  g_assert_false (inp_library_restore_output (fixture->library, inp_library_output_get_id (old),
+                                              &error));
+  g_assert_error (error, INP_ERROR, INP_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_test (recent_trashed, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (inp_library_restore_output (fixture->library,
+                                             inp_library_output_get_id (recent), &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_query_exists (inp_library_output_get_file (recent), NULL));
+  g_assert_cmpuint (n_job_outputs (fixture->library, job_id), ==, 1);
+}
+
+/* Deleting and restoring keep a paged gallery in step with the database, read or not. */
+static void
+test_output_gallery_pages (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GBytes) png = inp_test_new_png (2, 2, 0xffffffff);
+  g_autoptr(InpLibraryGallery) gallery = NULL;
+  g_autoptr(InpLibraryGallery) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  guint changes[3] = { G_MAXUINT, G_MAXUINT, G_MAXUINT };
+  gint64 unread_id, read_id, below_unread;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      gint64 job_id = create_job (fixture->library, "owner/model", "page");
+
+      for (guint k = 0; k < 3; k++)
+        g_object_unref (store_png (fixture->library, job_id, k, png, NULL));
+    }
+
+  gallery = inp_library_gallery_new (fixture->library);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gallery)), ==, 120);
+  read_id = id_at (G_LIST_MODEL (gallery), 3);
+  g_assert_cmpuint (inp_library_gallery_get_n_loaded (gallery), ==, 64);
+  g_signal_connect (gallery, "items-changed", G_CALLBACK (items_changed_cb), changes);
+
+  /* An output on a page not read yet: the gallery does not read it to remove it. */
+  {
+    g_autoptr(GPtrArray) page = inp_library_list_gallery_page (fixture->library, 100, 2, &error);
+
+    g_assert_no_error (error);
+    unread_id = inp_library_output_get_id (g_ptr_array_index (page, 0));
+    below_unread = inp_library_output_get_id (g_ptr_array_index (page, 1));
+  }
+  inp_library_delete_output (fixture->library, unread_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes[0], ==, 100);
+  g_assert_cmpuint (changes[1], ==, 1);
+  g_assert_cmpuint (changes[2], ==, 0);
+  g_assert_cmpuint (inp_library_gallery_get_n_loaded (gallery), ==, 64);
+  g_assert_cmpint (id_at (G_LIST_MODEL (gallery), 100), ==, below_unread);
+
+  inp_library_delete_output (fixture->library, read_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes[0], ==, 3);
+  g_assert_cmpuint (changes[1], ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gallery)), ==, 118);
+
+  /* One place higher than it was, as an output above it is gone now. */
+  inp_library_restore_output (fixture->library, unread_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes[0], ==, 99);
+  g_assert_cmpuint (changes[1], ==, 0);
+  g_assert_cmpuint (changes[2], ==, 1);
+
+  /* Item by item, the list is what a list made now reads. */
+  fresh = inp_library_gallery_new (fixture->library);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gallery)), ==, 119);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fresh)), ==, 119);
+  for (guint i = 0; i < 119; i++)
+    g_assert_cmpint (id_at (G_LIST_MODEL (gallery), i), ==, id_at (G_LIST_MODEL (fresh), i));
+
+  g_signal_handlers_disconnect_by_data (gallery, changes);
+}
+
 static void
 test_status_names (void)
 {
@@ -1364,9 +1870,15 @@ main (int   argc,
   ADD ("/core/library/unfinished", test_unfinished);
   ADD ("/core/library/delete-restore-purge", test_delete_restore_purge);
   ADD ("/core/library/gallery", test_gallery);
+  ADD ("/core/library/output/delete-restore-purge", test_output_delete_restore_purge);
+  ADD ("/core/library/output/every-output-deleted", test_output_every_deleted);
+  ADD ("/core/library/output/with-deleted-job", test_output_with_deleted_job);
+  ADD ("/core/library/output/purge-at-open", test_output_purge_at_open);
+  ADD ("/core/library/output/gallery-pages", test_output_gallery_pages);
   g_test_add_data_func ("/core/library/migrate/from-empty", GUINT_TO_POINTER (0), test_migration);
   g_test_add_data_func ("/core/library/migrate/from-v1", GUINT_TO_POINTER (1), test_migration);
   g_test_add_data_func ("/core/library/migrate/from-v2", GUINT_TO_POINTER (2), test_migration);
+  g_test_add_data_func ("/core/library/migrate/from-v3", GUINT_TO_POINTER (3), test_migration);
   g_test_add_func ("/core/library/corrupt-database", test_corrupt_database);
   g_test_add_func ("/core/library/newer-database", test_newer_database);
   g_test_add_func ("/core/library/unusable-folder", test_unusable_folder);

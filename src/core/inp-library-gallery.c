@@ -152,6 +152,66 @@ outputs_reset_cb (InpLibraryGallery *self,
   reset (self);
 }
 
+/* Whether the item read at @position, if it has been read, is @output. */
+static gboolean
+is_at (InpLibraryGallery *self,
+       InpLibraryOutput  *output,
+       guint              position)
+{
+  InpLibraryOutput *item = g_ptr_array_index (self->items, position);
+
+  return item == NULL || inp_library_output_get_id (item) == inp_library_output_get_id (output);
+}
+
+static void
+output_deleted_cb (InpLibraryGallery *self,
+                   InpLibraryOutput  *output,
+                   guint              position,
+                   InpLibrary        *library)
+{
+  /* An output of a deleted job was never shown. */
+  if (position == G_MAXUINT)
+    return;
+
+  /* Positions hold for a list that has taken in every earlier change; one that has not (it was
+   * made while a change was on its way) reads everything again. */
+  if (position >= self->n_items || !is_at (self, output, position) ||
+      count (self) != self->n_items - 1)
+    {
+      reset (self);
+      return;
+    }
+
+  if (g_ptr_array_index (self->items, position) != NULL)
+    self->n_loaded--;
+  g_ptr_array_remove_index (self->items, position);
+  self->n_items--;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static void
+output_restored_cb (InpLibraryGallery *self,
+                    InpLibraryOutput  *output,
+                    guint              position,
+                    InpLibrary        *library)
+{
+  if (position == G_MAXUINT)
+    return;
+
+  if (position > self->n_items || count (self) != self->n_items + 1)
+    {
+      reset (self);
+      return;
+    }
+
+  g_ptr_array_insert (self->items, position, g_object_ref (output));
+  self->n_items++;
+  self->n_loaded++;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
 static void
 inp_library_gallery_constructed (GObject *object)
 {
@@ -163,6 +223,10 @@ inp_library_gallery_constructed (GObject *object)
                            G_CALLBACK (output_added_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->library, "outputs-reset",
                            G_CALLBACK (outputs_reset_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->library, "output-deleted",
+                           G_CALLBACK (output_deleted_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->library, "output-restored",
+                           G_CALLBACK (output_restored_cb), self, G_CONNECT_SWAPPED);
 
   self->n_items = count (self);
   g_ptr_array_set_size (self->items, self->n_items);
@@ -273,8 +337,9 @@ inp_library_gallery_init (InpLibraryGallery *self)
 /**
  * inp_library_gallery_new:
  *
- * A list of every output of @library whose job is not deleted, newest first. Rows are read a
- * page at a time as items are asked for; new outputs appear at the top as they are stored.
+ * A list of every output of @library that is not deleted, of jobs that are not deleted, newest
+ * first. Rows are read a page at a time as items are asked for; new outputs appear at the top as
+ * they are stored, and deleted ones leave (and come back to) their place.
  *
  * Returns: (transfer full): the gallery.
  */

@@ -31,6 +31,7 @@ struct _InpLibraryJob
   char                *metrics_json;
   JsonNode            *metrics;
   guint                n_outputs;
+  guint                n_deleted_outputs;
 };
 
 G_DEFINE_FINAL_TYPE (InpLibraryJob, inp_library_job, G_TYPE_OBJECT)
@@ -57,6 +58,7 @@ enum {
   PROP_STATUS,
   PROP_ERROR,
   PROP_N_OUTPUTS,
+  PROP_N_DELETED_OUTPUTS,
   N_PROPS
 };
 
@@ -220,6 +222,7 @@ inp_library_job_new_from_row (sqlite3_stmt *stmt,
   self->error = dup_column (stmt, 13);
   self->metrics_json = dup_column (stmt, 14);
   self->n_outputs = sqlite3_column_int (stmt, 15);
+  self->n_deleted_outputs = sqlite3_column_int (stmt, 16);
 
   return self;
 }
@@ -292,6 +295,10 @@ inp_library_job_get_property (GObject    *object,
       g_value_set_uint (value, self->n_outputs);
       break;
 
+    case PROP_N_DELETED_OUTPUTS:
+      g_value_set_uint (value, self->n_deleted_outputs);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -318,6 +325,8 @@ inp_library_job_class_init (InpLibraryJobClass *klass)
                        INP_LIBRARY_JOB_STATUS_PENDING, flags);
   properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, flags);
   properties[PROP_N_OUTPUTS] = g_param_spec_uint ("n-outputs", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_N_DELETED_OUTPUTS] =
+    g_param_spec_uint ("n-deleted-outputs", NULL, NULL, 0, G_MAXUINT, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -501,10 +510,55 @@ inp_library_job_get_metrics (InpLibraryJob *self)
   return parse_lazily (&self->metrics, self->metrics_json);
 }
 
+/**
+ * inp_library_job_get_n_outputs:
+ *
+ * Returns: how many outputs the job has on disk, not counting those the user deleted.
+ */
 guint
 inp_library_job_get_n_outputs (InpLibraryJob *self)
 {
   g_return_val_if_fail (INP_IS_LIBRARY_JOB (self), 0);
 
   return self->n_outputs;
+}
+
+/**
+ * inp_library_job_get_n_deleted_outputs:
+ *
+ * Returns: how many of the job's outputs were deleted one by one and can still be restored with
+ *   inp_library_restore_output().
+ */
+guint
+inp_library_job_get_n_deleted_outputs (InpLibraryJob *self)
+{
+  g_return_val_if_fail (INP_IS_LIBRARY_JOB (self), 0);
+
+  return self->n_deleted_outputs;
+}
+
+/**
+ * inp_library_job_describe_deleted_outputs:
+ *
+ * A job whose every output was deleted stays in the history, since it still records what was
+ * asked; this says why it shows no result.
+ *
+ * Returns: (transfer full) (nullable): a sentence for a person, or %NULL when the job still has
+ *   an output or never had one.
+ */
+char *
+inp_library_job_describe_deleted_outputs (InpLibraryJob *self)
+{
+  g_return_val_if_fail (INP_IS_LIBRARY_JOB (self), NULL);
+
+  if (self->n_outputs > 0 || self->n_deleted_outputs == 0)
+    return NULL;
+
+  if (self->n_deleted_outputs == 1)
+    return g_strdup (_("Its result was deleted"));
+
+  return g_strdup_printf (ngettext ("All %u of its results were deleted",
+                                    "All %u of its results were deleted",
+                                    self->n_deleted_outputs),
+                          self->n_deleted_outputs);
 }

@@ -94,5 +94,7 @@ InpLibraryJobStatus  inp_library_job_get_status          (InpLibraryJob       *s
 const char          *inp_library_job_get_error           (InpLibraryJob       *self);
 JsonNode            *inp_library_job_get_metrics         (InpLibraryJob       *self);
 guint                inp_library_job_get_n_outputs       (InpLibraryJob       *self);
+guint                inp_library_job_get_n_deleted_outputs (InpLibraryJob     *self);
+char                *inp_library_job_describe_deleted_outputs (InpLibraryJob  *self);
 
 G_END_DECLS

@@ -12,11 +12,13 @@
 
 G_BEGIN_DECLS
 
-/* The columns inp_library_job_new_from_row() reads, in order, from `jobs j`. */
+/* The columns inp_library_job_new_from_row() reads, in order, from `jobs j`: the last two count
+ * the outputs that are kept and those deleted (still recoverable). */
 #define INP_LIBRARY_JOB_COLUMNS \
   "j.id, j.dir, j.created_at, j.updated_at, j.model, j.version, j.endpoint_host, j.prompt, " \
   "j.inputs, j.image_path, j.mask_path, j.prediction_id, j.status, j.error, j.metrics, " \
-  "(SELECT count(*) FROM outputs o WHERE o.job_id = j.id)"
+  "(SELECT count(*) FROM outputs o WHERE o.job_id = j.id AND o.deleted_at IS NULL), " \
+  "(SELECT count(*) FROM outputs o WHERE o.job_id = j.id AND o.deleted_at IS NOT NULL)"
 
 /* The columns inp_library_output_new_from_row() reads, in order, from `outputs o JOIN jobs j`. */
 #define INP_LIBRARY_OUTPUT_COLUMNS \
@@ -29,7 +31,8 @@ InpLibraryJob    *inp_library_job_new_from_row     (sqlite3_stmt *stmt,
 InpLibraryOutput *inp_library_output_new_from_row  (sqlite3_stmt *stmt,
                                                     GFile        *files_dir);
 
-/* Reads a page of the gallery: outputs of jobs that are not deleted, newest first. */
+/* Reads a page of the gallery: outputs that are not deleted, of jobs that are not deleted, newest
+ * first. */
 GPtrArray        *inp_library_list_gallery_page    (InpLibrary   *self,
                                                     guint         offset,
                                                     guint         limit,

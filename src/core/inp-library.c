@@ -18,9 +18,13 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
-/* Jobs deleted longer ago than this can no longer be undone, so opening the library purges them. */
+/* Jobs and outputs deleted longer ago than this can no longer be undone, so opening the library
+ * purges them. */
 #define PURGE_AFTER_USEC   ((gint64) G_USEC_PER_SEC * 60 * 60)
 #define TRASH_DIR          ".trash"
+/* Inside TRASH_DIR: outputs deleted one by one, in a folder per job. Job folders are UUIDs, so
+ * this name never meets one. */
+#define OUTPUT_TRASH_DIR   "outputs"
 #define MAX_FRESH_ATTEMPTS 20
 #define COPY_BUFFER_SIZE   (64 * 1024)
 
@@ -59,6 +63,8 @@ enum {
   JOB_CHANGED,
   OUTPUT_ADDED,
   OUTPUTS_RESET,
+  OUTPUT_DELETED,
+  OUTPUT_RESTORED,
   N_SIGNALS
 };
 
@@ -126,6 +132,10 @@ static const char *const migrations[INP_LIBRARY_SCHEMA_VERSION] = {
   /* 2 → 3: deleting with undo keeps the row until it is purged. */
   "ALTER TABLE jobs ADD COLUMN deleted_at INTEGER;"
   "CREATE INDEX jobs_deleted ON jobs (deleted_at) WHERE deleted_at IS NOT NULL;",
+
+  /* 3 → 4: one output of a batch can be deleted, with undo, and the others kept. */
+  "ALTER TABLE outputs ADD COLUMN deleted_at INTEGER;"
+  "CREATE INDEX outputs_deleted ON outputs (deleted_at) WHERE deleted_at IS NOT NULL;",
 };
 
 /* Errors */
@@ -157,6 +167,14 @@ job_not_found_error (gint64 job_id)
   g_debug ("library: no job %" G_GINT64_FORMAT, job_id);
   return g_error_new_literal (INP_ERROR, INP_ERROR_NOT_FOUND,
                               _("The job is no longer in the library"));
+}
+
+static GError *
+output_not_found_error (gint64 output_id)
+{
+  g_debug ("library: no output %" G_GINT64_FORMAT, output_id);
+  return g_error_new_literal (INP_ERROR, INP_ERROR_NOT_FOUND,
+                              _("The result is no longer in the library"));
 }
 
 /* Statements */
@@ -231,6 +249,7 @@ typedef struct
   guint     signal_id;
   gint64    job_id;
   GObject  *object;
+  guint     position;
 } Emission;
 
 static void
@@ -256,10 +275,31 @@ emit_cb (gpointer data)
     g_signal_emit (self, emission->signal_id, 0, emission->job_id);
   else if (emission->signal_id == signals[OUTPUT_ADDED])
     g_signal_emit (self, emission->signal_id, 0, emission->object);
+  else if (emission->signal_id == signals[OUTPUT_DELETED] ||
+           emission->signal_id == signals[OUTPUT_RESTORED])
+    g_signal_emit (self, emission->signal_id, 0, emission->object, emission->position);
   else
     g_signal_emit (self, emission->signal_id, 0);
 
   return G_SOURCE_REMOVE;
+}
+
+static void
+emit_at_in_context (InpLibrary *self,
+                    guint       signal,
+                    gint64      job_id,
+                    gpointer    object,
+                    guint       position)
+{
+  Emission *emission = g_new0 (Emission, 1);
+
+  g_weak_ref_init (&emission->self, self);
+  emission->signal_id = signals[signal];
+  emission->job_id = job_id;
+  emission->object = object != NULL ? g_object_ref (object) : NULL;
+  emission->position = position;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_cb, emission,
+                              emission_free);
 }
 
 static void
@@ -268,14 +308,7 @@ emit_in_context (InpLibrary *self,
                  gint64      job_id,
                  gpointer    object)
 {
-  Emission *emission = g_new0 (Emission, 1);
-
-  g_weak_ref_init (&emission->self, self);
-  emission->signal_id = signals[signal];
-  emission->job_id = job_id;
-  emission->object = object != NULL ? g_object_ref (object) : NULL;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_cb, emission,
-                              emission_free);
+  emit_at_in_context (self, signal, job_id, object, 0);
 }
 
 /* Files */
@@ -300,6 +333,15 @@ remove_tree (const char *path)
       remove_tree (child);
     }
   g_rmdir (path);
+}
+
+static void
+remove_with_sidecar (const char *path)
+{
+  g_autofree char *sidecar = inp_provenance_sidecar_path (path);
+
+  g_remove (path);
+  g_remove (sidecar);
 }
 
 static const char *
@@ -566,7 +608,7 @@ open_library (InpLibrary  *self,
     g_autoptr(GError) purge_error = NULL;
 
     if (!purge_before (self, g_get_real_time () - PURGE_AFTER_USEC, &purge_error))
-      g_debug ("library: purging deleted jobs failed: %s", purge_error->message);
+      g_debug ("library: purging deleted jobs and outputs failed: %s", purge_error->message);
   }
 
   g_debug ("library: opened %s", self->path);
@@ -703,6 +745,30 @@ inp_library_class_init (InpLibraryClass *klass)
   signals[OUTPUTS_RESET] =
     g_signal_new ("outputs-reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * InpLibrary::output-deleted:
+   * @output: the output, as it was before it was deleted
+   * @position: where it was in the gallery (newest first) just before, or %G_MAXUINT when it
+   *   was not there (its job is deleted)
+   *
+   * One output was deleted. Each position is that of the moment of the change, so a list that
+   * applies the changes in order stays in step even when several arrive at once.
+   */
+  signals[OUTPUT_DELETED] =
+    g_signal_new ("output-deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, INP_TYPE_LIBRARY_OUTPUT, G_TYPE_UINT);
+
+  /**
+   * InpLibrary::output-restored:
+   * @output: the output, back on disk
+   * @position: where it is in the gallery now, or %G_MAXUINT when it is not there
+   *
+   * A deleted output came back.
+   */
+  signals[OUTPUT_RESTORED] =
+    g_signal_new ("output-restored", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, INP_TYPE_LIBRARY_OUTPUT, G_TYPE_UINT);
 }
 
 static void
@@ -1221,11 +1287,12 @@ get_output (InpLibrary  *self,
   return inp_library_output_new_from_row (stmt, self->files_dir);
 }
 
-/* The file of the output recorded at @index, if any; the lock is held. */
+/* The file of the output recorded at @index, if any, relative to the files folder; the lock is
+ * held. */
 static char *
-output_path_at (InpLibrary *self,
-                gint64      job_id,
-                guint       index)
+output_relative_at (InpLibrary *self,
+                    gint64      job_id,
+                    guint       index)
 {
   g_autoptr(sqlite3_stmt) stmt =
     prepare (self, "SELECT path FROM outputs WHERE job_id = ? AND idx = ?", NULL);
@@ -1238,8 +1305,11 @@ output_path_at (InpLibrary *self,
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
 
-  return g_build_filename (self->files_path, sqlite3_column_text (stmt, 0), NULL);
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
 }
+
+static char *output_trash_path (InpLibrary *self,
+                                const char *relative);
 
 /* A failed save leaves the job saying that its outputs are still to be fetched, and why. */
 static void
@@ -1400,7 +1470,7 @@ store_output_commit (StoreOutput  *store,
     gdk_pixbuf_get_file_info (path, &width, &height);
 
   locker = g_mutex_locker_new (&self->lock);
-  replaced = output_path_at (self, store->job_id, store->index);
+  replaced = output_relative_at (self, store->job_id, store->index);
   stmt = prepare (self,
                   "INSERT OR REPLACE INTO outputs (job_id, idx, path, media_type, size, width,"
                   "                                height, sha256, created_at)"
@@ -1423,13 +1493,16 @@ store_output_commit (StoreOutput  *store,
     return NULL;
   g_clear_pointer (&locker, g_mutex_locker_free);
 
-  /* An output stored again under another media type leaves its old file behind otherwise. */
-  if (replaced != NULL && g_strcmp0 (replaced, path) != 0)
+  /* An output stored again under another media type leaves its old file behind otherwise, and
+   * one that had been deleted its file in the trash. */
+  if (replaced != NULL)
     {
-      g_autofree char *replaced_sidecar = inp_provenance_sidecar_path (replaced);
+      g_autofree char *replaced_path = g_build_filename (self->files_path, replaced, NULL);
+      g_autofree char *trashed = output_trash_path (self, replaced);
 
-      g_remove (replaced);
-      g_remove (replaced_sidecar);
+      if (g_strcmp0 (replaced_path, path) != 0)
+        remove_with_sidecar (replaced_path);
+      remove_with_sidecar (trashed);
     }
 
   g_debug ("library: output %u of job %" G_GINT64_FORMAT " stored", store->index, store->job_id);
@@ -1879,7 +1952,8 @@ output_from_row (sqlite3_stmt *stmt,
 /**
  * inp_library_list_outputs:
  *
- * Returns: (transfer full) (element-type InpLibraryOutput): the job's outputs in their order.
+ * Returns: (transfer full) (element-type InpLibraryOutput): the job's outputs in their order,
+ *   leaving out those deleted with inp_library_delete_output().
  */
 GPtrArray *
 inp_library_list_outputs (InpLibrary  *self,
@@ -1893,8 +1967,8 @@ inp_library_list_outputs (InpLibrary  *self,
 
   locker = g_mutex_locker_new (&self->lock);
   stmt = prepare (self, "SELECT " INP_LIBRARY_OUTPUT_COLUMNS
-                        " FROM outputs o JOIN jobs j ON j.id = o.job_id WHERE o.job_id = ?"
-                        " ORDER BY o.idx", error);
+                        " FROM outputs o JOIN jobs j ON j.id = o.job_id"
+                        " WHERE o.job_id = ? AND o.deleted_at IS NULL ORDER BY o.idx", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, job_id);
@@ -1917,7 +1991,8 @@ inp_library_list_gallery_page (InpLibrary  *self,
   locker = g_mutex_locker_new (&self->lock);
   stmt = prepare (self, "SELECT " INP_LIBRARY_OUTPUT_COLUMNS
                         " FROM outputs o JOIN jobs j ON j.id = o.job_id"
-                        " WHERE j.deleted_at IS NULL ORDER BY o.id DESC LIMIT ? OFFSET ?", error);
+                        " WHERE o.deleted_at IS NULL AND j.deleted_at IS NULL"
+                        " ORDER BY o.id DESC LIMIT ? OFFSET ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int (stmt, 1, limit);
@@ -1935,11 +2010,12 @@ inp_library_count_gallery (InpLibrary  *self,
 
   g_return_val_if_fail (INP_IS_LIBRARY (self), 0);
 
-  /* All outputs less those of deleted jobs: both counts walk small indexes, where a join
-   * would look up every output's job. */
+  /* All outputs, less the deleted ones, less the others of deleted jobs: each count walks a
+   * small index, where a join would look up every output's job. */
   locker = g_mutex_locker_new (&self->lock);
   stmt = prepare (self, "SELECT (SELECT count(*) FROM outputs)"
-                        " - (SELECT count(*) FROM outputs WHERE job_id IN"
+                        " - (SELECT count(*) FROM outputs WHERE deleted_at IS NOT NULL)"
+                        " - (SELECT count(*) FROM outputs WHERE deleted_at IS NULL AND job_id IN"
                         "     (SELECT id FROM jobs WHERE deleted_at IS NOT NULL))", error);
   if (stmt == NULL)
     return 0;
@@ -2173,11 +2249,12 @@ trash_path (InpLibrary *self,
   return g_build_filename (self->files_path, TRASH_DIR, name, NULL);
 }
 
-/* Moves a job's folder; a folder that was never made (no files yet) is fine. */
+/* Moves a job's folder or an output's file; a folder that was never made (no files yet) or a
+ * file already gone is fine. */
 static gboolean
-move_dir (const char  *from,
-          const char  *to,
-          GError     **error)
+move_path (const char  *from,
+           const char  *to,
+           GError     **error)
 {
   g_autofree char *parent = g_path_get_dirname (to);
   int saved_errno;
@@ -2219,7 +2296,7 @@ inp_library_delete_job (InpLibrary  *self,
   if (!update_job (self, job_id,
                    "UPDATE jobs SET deleted_at = ?2 WHERE id = ?1", NULL, error))
     return FALSE;
-  if (!move_dir (dir_path, trashed, error))
+  if (!move_path (dir_path, trashed, error))
     {
       update_job (self, job_id, "UPDATE jobs SET deleted_at = NULL WHERE id = ?1", NULL, NULL);
       return FALSE;
@@ -2254,7 +2331,7 @@ inp_library_restore_job (InpLibrary  *self,
     return FALSE;
   trashed = trash_path (self, dir_path);
 
-  if (!move_dir (trashed, dir_path, error) ||
+  if (!move_path (trashed, dir_path, error) ||
       !update_job (self, job_id,
                    "UPDATE jobs SET deleted_at = NULL WHERE id = ?1", NULL, error))
     return FALSE;
@@ -2265,17 +2342,21 @@ inp_library_restore_job (InpLibrary  *self,
   return TRUE;
 }
 
-/* Removes the rows and files of deleted jobs that match; the lock is held. */
+typedef void (*RemoveFilesFunc) (InpLibrary *self,
+                                 const char *path);
+
+/* Runs @select, which gives the id and the path of each deleted row to purge (?1 is @value),
+ * and removes each row with @delete and then its files. The lock is held. */
 static gboolean
-purge_where (InpLibrary  *self,
-             const char  *condition,
-             gint64       value,
-             GError     **error)
+purge_rows (InpLibrary       *self,
+            const char       *select,
+            const char       *delete,
+            gint64            value,
+            RemoveFilesFunc   remove_files,
+            GError          **error)
 {
-  g_autofree char *select = g_strdup_printf ("SELECT id, dir FROM jobs"
-                                             " WHERE deleted_at IS NOT NULL AND %s", condition);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, select, error);
-  g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc;
 
@@ -2287,7 +2368,7 @@ purge_where (InpLibrary  *self,
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
       g_array_append_val (ids, id);
-      g_ptr_array_add (dirs, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+      g_ptr_array_add (paths, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
     }
   if (rc != SQLITE_DONE)
     return set_db_error (self, error);
@@ -2295,12 +2376,8 @@ purge_where (InpLibrary  *self,
 
   for (guint i = 0; i < ids->len; i++)
     {
-      const char *dir = g_ptr_array_index (dirs, i);
-      g_autofree char *path = g_build_filename (self->files_path, dir, NULL);
-      g_autofree char *trashed = g_build_filename (self->files_path, TRASH_DIR, dir, NULL);
-
-      /* Rows go first: a crash in between leaves stray files, never a job without its files. */
-      stmt = prepare (self, "DELETE FROM jobs WHERE id = ?", error);
+      /* Rows go first: a crash in between leaves stray files, never a row without its files. */
+      stmt = prepare (self, delete, error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, g_array_index (ids, gint64, i));
@@ -2308,11 +2385,64 @@ purge_where (InpLibrary  *self,
         return FALSE;
       g_clear_pointer (&stmt, sqlite3_finalize);
 
-      remove_tree (trashed);
-      remove_tree (path);
+      remove_files (self, g_ptr_array_index (paths, i));
     }
 
   return TRUE;
+}
+
+static void
+remove_job_files (InpLibrary *self,
+                  const char *dir)
+{
+  g_autofree char *path = g_build_filename (self->files_path, dir, NULL);
+  g_autofree char *trashed = g_build_filename (self->files_path, TRASH_DIR, dir, NULL);
+  g_autofree char *trashed_outputs = g_build_filename (self->files_path, TRASH_DIR,
+                                                       OUTPUT_TRASH_DIR, dir, NULL);
+
+  remove_tree (trashed);
+  remove_tree (path);
+  remove_tree (trashed_outputs);
+}
+
+/* Removes the rows and files of deleted jobs that match; the lock is held. */
+static gboolean
+purge_where (InpLibrary  *self,
+             const char  *condition,
+             gint64       value,
+             GError     **error)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT id, dir FROM jobs"
+                                             " WHERE deleted_at IS NOT NULL AND %s", condition);
+
+  return purge_rows (self, select, "DELETE FROM jobs WHERE id = ?", value, remove_job_files,
+                     error);
+}
+
+static void
+remove_output_files (InpLibrary *self,
+                     const char *relative)
+{
+  g_autofree char *trashed = output_trash_path (self, relative);
+  g_autofree char *parent = g_path_get_dirname (trashed);
+
+  remove_with_sidecar (trashed);
+  /* The job's folder in the trash goes with its last output. */
+  g_rmdir (parent);
+}
+
+/* Removes the rows and files of deleted outputs that match; the lock is held. */
+static gboolean
+purge_outputs_where (InpLibrary  *self,
+                     const char  *condition,
+                     gint64       value,
+                     GError     **error)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT id, path FROM outputs"
+                                             " WHERE deleted_at IS NOT NULL AND %s", condition);
+
+  return purge_rows (self, select, "DELETE FROM outputs WHERE id = ?", value,
+                     remove_output_files, error);
 }
 
 static gboolean
@@ -2322,7 +2452,8 @@ purge_before (InpLibrary  *self,
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
-  return purge_where (self, "deleted_at < ?", before, error);
+  return purge_where (self, "deleted_at < ?", before, error) &&
+         purge_outputs_where (self, "deleted_at < ?", before, error);
 }
 
 /**
@@ -2341,4 +2472,247 @@ inp_library_purge_job (InpLibrary  *self,
 
   locker = g_mutex_locker_new (&self->lock);
   return purge_where (self, "id = ?", job_id, error);
+}
+
+/* Deleting one output, with undo */
+
+/* Where a deleted output's file waits for undo: `.trash/outputs/<job folder>/<name>`. */
+static char *
+output_trash_path (InpLibrary *self,
+                   const char *relative)
+{
+  return g_build_filename (self->files_path, TRASH_DIR, OUTPUT_TRASH_DIR, relative, NULL);
+}
+
+/* Where an output that is not deleted has its file: in its job's folder, which is in the trash
+ * while the job is deleted. */
+static char *
+output_kept_path (InpLibrary *self,
+                  const char *relative,
+                  gboolean    job_deleted)
+{
+  if (job_deleted)
+    return g_build_filename (self->files_path, TRASH_DIR, relative, NULL);
+
+  return g_build_filename (self->files_path, relative, NULL);
+}
+
+typedef struct
+{
+  gint64    job_id;
+  char     *relative;
+  gboolean  deleted;
+  gboolean  job_deleted;
+} OutputPlace;
+
+static void
+output_place_clear (OutputPlace *place)
+{
+  g_clear_pointer (&place->relative, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OutputPlace, output_place_clear)
+
+/* Looks up an output's file and whether it or its job is deleted; the lock is held. */
+static gboolean
+find_output (InpLibrary   *self,
+             gint64        output_id,
+             OutputPlace  *place,
+             GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self, "SELECT o.job_id, o.path, o.deleted_at IS NOT NULL, j.deleted_at IS NOT NULL"
+                   " FROM outputs o JOIN jobs j ON j.id = o.job_id WHERE o.id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, output_id);
+  switch (sqlite3_step (stmt))
+    {
+    case SQLITE_ROW:
+      place->job_id = sqlite3_column_int64 (stmt, 0);
+      place->relative = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      place->deleted = sqlite3_column_int (stmt, 2);
+      place->job_deleted = sqlite3_column_int (stmt, 3);
+      return TRUE;
+
+    case SQLITE_DONE:
+      g_propagate_error (error, output_not_found_error (output_id));
+      return FALSE;
+
+    default:
+      return set_db_error (self, error);
+    }
+}
+
+/* The output's place in the gallery, newest first, counting only what the gallery shows; the
+ * lock is held. */
+static guint
+gallery_position (InpLibrary *self,
+                  gint64      output_id)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    prepare (self, "SELECT count(*) FROM outputs o JOIN jobs j ON j.id = o.job_id"
+                   " WHERE o.id > ? AND o.deleted_at IS NULL AND j.deleted_at IS NULL", NULL);
+
+  if (stmt == NULL)
+    return G_MAXUINT;
+
+  sqlite3_bind_int64 (stmt, 1, output_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return G_MAXUINT;
+
+  return sqlite3_column_int (stmt, 0);
+}
+
+/* Moves an output's file and its provenance sidecar, if it has one, together. */
+static gboolean
+move_output_files (const char  *from,
+                   const char  *to,
+                   GError     **error)
+{
+  g_autofree char *from_sidecar = inp_provenance_sidecar_path (from);
+  g_autofree char *to_sidecar = inp_provenance_sidecar_path (to);
+
+  if (!move_path (from, to, error))
+    return FALSE;
+
+  if (!move_path (from_sidecar, to_sidecar, error))
+    {
+      g_rename (to, from);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+set_output_deleted (InpLibrary  *self,
+                    gint64       output_id,
+                    gboolean     deleted,
+                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "UPDATE outputs SET deleted_at = ? WHERE id = ?",
+                                          error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  if (deleted)
+    sqlite3_bind_int64 (stmt, 1, g_get_real_time ());
+  else
+    sqlite3_bind_null (stmt, 1);
+  sqlite3_bind_int64 (stmt, 2, output_id);
+
+  return step_done (self, stmt, error);
+}
+
+/* Moves an output's file (and sidecar) to the trash or back, and marks its row to match. The
+ * position sent is the one the output has in the gallery while shown: before it is deleted,
+ * after it is restored. */
+static gboolean
+set_output_deleted_with_files (InpLibrary  *self,
+                               gint64       output_id,
+                               gboolean     deleting,
+                               GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_auto(OutputPlace) place = { 0 };
+  g_autoptr(InpLibraryOutput) output = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *trashed = NULL;
+  guint position = G_MAXUINT;
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!find_output (self, output_id, &place, error))
+    return FALSE;
+  if (deleting ? place.deleted || place.job_deleted : !place.deleted)
+    {
+      g_propagate_error (error, output_not_found_error (output_id));
+      return FALSE;
+    }
+
+  kept = output_kept_path (self, place.relative, place.job_deleted);
+  trashed = output_trash_path (self, place.relative);
+  if (deleting)
+    position = gallery_position (self, output_id);
+  if (!move_output_files (deleting ? kept : trashed, deleting ? trashed : kept, error))
+    return FALSE;
+  if (!set_output_deleted (self, output_id, deleting, error) ||
+      (output = get_output (self, output_id, error)) == NULL)
+    {
+      move_output_files (deleting ? trashed : kept, deleting ? kept : trashed, NULL);
+      set_output_deleted (self, output_id, !deleting, NULL);
+      return FALSE;
+    }
+  if (!deleting && !place.job_deleted)
+    position = gallery_position (self, output_id);
+  g_clear_pointer (&locker, g_mutex_locker_free);
+
+  g_debug ("library: output %" G_GINT64_FORMAT " of job %" G_GINT64_FORMAT " %s", output_id,
+           place.job_id, deleting ? "deleted" : "restored");
+  emit_at_in_context (self, deleting ? OUTPUT_DELETED : OUTPUT_RESTORED, place.job_id, output,
+                      position);
+  emit_in_context (self, JOB_CHANGED, place.job_id, NULL);
+  return TRUE;
+}
+
+/**
+ * inp_library_delete_output:
+ * @output_id: the output, as inp_library_output_get_id() gives it
+ *
+ * Takes one output out of the gallery and out of inp_library_list_outputs(), recoverably: its
+ * file (and its provenance sidecar) waits in the trash. The job and its other outputs stay; a
+ * job whose every output is deleted stays in the history too, since it still records what was
+ * asked (see inp_library_job_describe_deleted_outputs()). inp_library_restore_output() undoes
+ * it, inp_library_purge_output() finishes it, and opening the library an hour later purges it.
+ *
+ * Returns: whether the output was deleted; an output already deleted, or of a deleted job, is
+ *   %INP_ERROR_NOT_FOUND.
+ */
+gboolean
+inp_library_delete_output (InpLibrary  *self,
+                           gint64       output_id,
+                           GError     **error)
+{
+  g_return_val_if_fail (INP_IS_LIBRARY (self), FALSE);
+
+  return set_output_deleted_with_files (self, output_id, TRUE, error);
+}
+
+/**
+ * inp_library_restore_output:
+ *
+ * Undoes inp_library_delete_output(): the file comes back where it was, and the output to its
+ * place in the gallery. An output of a job deleted since comes back with that job's files, to
+ * be seen again when the job is restored.
+ */
+gboolean
+inp_library_restore_output (InpLibrary  *self,
+                            gint64       output_id,
+                            GError     **error)
+{
+  g_return_val_if_fail (INP_IS_LIBRARY (self), FALSE);
+
+  return set_output_deleted_with_files (self, output_id, FALSE, error);
+}
+
+/**
+ * inp_library_purge_output:
+ *
+ * Removes a deleted output and its files for good, once its undo is no longer offered. An output
+ * that is not deleted is left alone.
+ */
+gboolean
+inp_library_purge_output (InpLibrary  *self,
+                          gint64       output_id,
+                          GError     **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (INP_IS_LIBRARY (self), FALSE);
+
+  locker = g_mutex_locker_new (&self->lock);
+  return purge_outputs_where (self, "id = ?", output_id, error);
 }

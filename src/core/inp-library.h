@@ -28,7 +28,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes; a database with a higher one is left alone. */
-#define INP_LIBRARY_SCHEMA_VERSION 3
+#define INP_LIBRARY_SCHEMA_VERSION 4
 
 /**
  * InpLibraryQuery:
@@ -152,6 +152,15 @@ gboolean          inp_library_restore_job         (InpLibrary           *self,
                                                    GError              **error);
 gboolean          inp_library_purge_job           (InpLibrary           *self,
                                                    gint64                job_id,
+                                                   GError              **error);
+gboolean          inp_library_delete_output       (InpLibrary           *self,
+                                                   gint64                output_id,
+                                                   GError              **error);
+gboolean          inp_library_restore_output      (InpLibrary           *self,
+                                                   gint64                output_id,
+                                                   GError              **error);
+gboolean          inp_library_purge_output        (InpLibrary           *self,
+                                                   gint64                output_id,
                                                    GError              **error);
 
 G_END_DECLS

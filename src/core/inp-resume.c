@@ -266,8 +266,11 @@ fetch_outputs (ResumeJob *rj)
   g_autoptr(GPtrArray) files = inp_prediction_dup_file_outputs (rj->prediction);
   GError *error = NULL;
 
-  /* A crash after the last output was stored, before the job was marked done. */
-  if (files->len > 0 && inp_library_job_get_n_outputs (rj->job) == files->len)
+  /* A crash after the last output was stored, before the job was marked done. Outputs the user
+   * deleted meanwhile were stored too, and are not to come back. */
+  if (files->len > 0 &&
+      inp_library_job_get_n_outputs (rj->job) + inp_library_job_get_n_deleted_outputs (rj->job)
+        == files->len)
     {
       inp_job_record_set_status (rj->record, INP_LIBRARY_JOB_STATUS_SUCCEEDED, NULL);
       job_done (rj, NULL);

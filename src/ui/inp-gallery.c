@@ -82,6 +82,16 @@ inp_gallery_new (InpLibrary *library)
   return g_object_new (INP_TYPE_GALLERY, "library", library, NULL);
 }
 
+/* Toasts go where the window shows its own, above everything, when the gallery is inside such an
+ * overlay: the gallery's own would be hidden in a small pane. */
+static AdwToastOverlay *
+toast_overlay (InpGallery *self)
+{
+  GtkWidget *ancestor = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  return ancestor != NULL ? ADW_TOAST_OVERLAY (ancestor) : self->toast_overlay;
+}
+
 static void
 toast (InpGallery *self,
        const char *title)
@@ -89,7 +99,7 @@ toast (InpGallery *self,
   AdwToast *toast = adw_toast_new (title);
 
   adw_toast_set_timeout (toast, 3);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  adw_toast_overlay_add_toast (toast_overlay (self), toast);
 }
 
 static gboolean
@@ -169,6 +179,8 @@ update_actions (InpGallery *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.use-as-mask",
                                  has_output && is_png (output) && has_alpha);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.delete",
+                                 has_output && self->library != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "gallery.delete-job",
                                  has_output && self->library != NULL);
   g_clear_object (&output);
 }
@@ -500,6 +512,75 @@ use_as_mask_action (GtkWidget  *widget,
     g_signal_emit (widget, signals[USE_AS_MASK], 0, inp_library_output_get_file (output));
 }
 
+/* What an undo button brings back. It holds the library, not the gallery: the toast can
+ * outlive the gallery in the window's overlay, and its undo must still work. */
+typedef struct
+{
+  InpLibrary *library;
+  gint64      id;
+  gboolean    is_job;
+  GWeakRef    overlay;
+} Undo;
+
+static void
+undo_free (gpointer  data,
+           GClosure *closure)
+{
+  Undo *undo = data;
+
+  g_clear_object (&undo->library);
+  g_weak_ref_clear (&undo->overlay);
+  g_free (undo);
+}
+
+static void
+undo_clicked_cb (AdwToast *undo_toast,
+                 Undo     *undo)
+{
+  g_autoptr(AdwToastOverlay) overlay = g_weak_ref_get (&undo->overlay);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  AdwToast *failure;
+
+  if (undo->is_job ? inp_library_restore_job (undo->library, undo->id, &error)
+                   : inp_library_restore_output (undo->library, undo->id, &error))
+    return;
+
+  if (undo->is_job)
+    message = g_strdup_printf (_("The job could not be restored: %s"), error->message);
+  else
+    message = g_strdup_printf (_("The result could not be restored: %s"), error->message);
+  g_debug ("gallery: %s", message);
+  if (overlay == NULL)
+    return;
+
+  failure = adw_toast_new (message);
+  adw_toast_set_timeout (failure, 3);
+  adw_toast_overlay_add_toast (overlay, failure);
+}
+
+static void
+add_undo_toast (InpGallery *self,
+                const char *title,
+                gint64      id,
+                gboolean    is_job)
+{
+  AdwToastOverlay *overlay = toast_overlay (self);
+  AdwToast *undo_toast = adw_toast_new (title);
+  Undo *undo = g_new0 (Undo, 1);
+
+  undo->library = g_object_ref (self->library);
+  undo->id = id;
+  undo->is_job = is_job;
+  g_weak_ref_init (&undo->overlay, overlay);
+
+  adw_toast_set_button_label (undo_toast, _("_Undo"));
+  adw_toast_set_priority (undo_toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_data (undo_toast, "button-clicked", G_CALLBACK (undo_clicked_cb), undo,
+                         undo_free, 0);
+  adw_toast_overlay_add_toast (overlay, undo_toast);
+}
+
 static void
 delete_action (GtkWidget  *widget,
                const char *action_name,
@@ -507,10 +588,35 @@ delete_action (GtkWidget  *widget,
 {
   InpGallery *self = INP_GALLERY (widget);
   g_autoptr(InpLibraryOutput) output = inp_gallery_get_selected (self);
+  g_autoptr(GError) error = NULL;
+  gint64 output_id;
+
+  if (output == NULL || self->library == NULL)
+    return;
+
+  output_id = inp_library_output_get_id (output);
+  if (!inp_library_delete_output (self->library, output_id, &error))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The result could not be deleted: %s"), error->message);
+
+      toast (self, message);
+      return;
+    }
+
+  add_undo_toast (self, _("Result deleted"), output_id, FALSE);
+}
+
+static void
+delete_job_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  InpGallery *self = INP_GALLERY (widget);
+  g_autoptr(InpLibraryOutput) output = inp_gallery_get_selected (self);
   g_autoptr(InpLibraryJob) job = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *title = NULL;
-  AdwToast *undo_toast;
   gint64 job_id;
   guint n_outputs;
 
@@ -530,38 +636,9 @@ delete_action (GtkWidget  *widget,
       return;
     }
 
-  if (n_outputs <= 1)
-    title = g_strdup (_("Result deleted"));
-  else
-    title = g_strdup_printf (ngettext ("Job with %u result deleted",
-                                       "Job with %u results deleted", n_outputs), n_outputs);
-
-  undo_toast = adw_toast_new (title);
-  adw_toast_set_button_label (undo_toast, _("_Undo"));
-  adw_toast_set_action_name (undo_toast, "gallery.undo-delete");
-  adw_toast_set_action_target_value (undo_toast, g_variant_new_int64 (job_id));
-  adw_toast_set_priority (undo_toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, undo_toast);
-}
-
-static void
-undo_delete_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  InpGallery *self = INP_GALLERY (widget);
-  g_autoptr(GError) error = NULL;
-
-  if (self->library == NULL)
-    return;
-
-  if (!inp_library_restore_job (self->library, g_variant_get_int64 (parameter), &error))
-    {
-      g_autofree char *message =
-        g_strdup_printf (_("The job could not be restored: %s"), error->message);
-
-      toast (self, message);
-    }
+  title = g_strdup_printf (ngettext ("Job with %u result deleted",
+                                     "Job with %u results deleted", n_outputs), n_outputs);
+  add_undo_toast (self, title, job_id, TRUE);
 }
 
 static void
@@ -841,8 +918,8 @@ inp_gallery_class_init (InpGalleryClass *klass)
   /**
    * InpGallery:library:
    *
-   * The library that deletes and restores jobs and knows their inputs; without one, results
-   * can be viewed, saved and copied but not deleted or compared.
+   * The library that deletes and restores results and jobs and knows their inputs; without one,
+   * results can be viewed, saved and copied but not deleted or compared.
    */
   properties[PROP_LIBRARY] =
     g_param_spec_object ("library", NULL, NULL, INP_TYPE_LIBRARY,
@@ -896,7 +973,7 @@ inp_gallery_class_init (InpGalleryClass *klass)
                                    use_as_image_action);
   gtk_widget_class_install_action (widget_class, "gallery.use-as-mask", NULL, use_as_mask_action);
   gtk_widget_class_install_action (widget_class, "gallery.delete", NULL, delete_action);
-  gtk_widget_class_install_action (widget_class, "gallery.undo-delete", "x", undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "gallery.delete-job", NULL, delete_job_action);
   gtk_widget_class_install_action (widget_class, "gallery.menu", NULL, menu_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK,
@@ -905,6 +982,10 @@ inp_gallery_class_init (InpGalleryClass *klass)
                                        "gallery.save-as", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "gallery.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "gallery.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, GDK_SHIFT_MASK,
+                                       "gallery.delete-job", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_SHIFT_MASK,
+                                       "gallery.delete-job", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "gallery.compare", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK,
                                        "gallery.menu", NULL);

@@ -1,4 +1,5 @@
-/* bench-library.c: opening a full library, its first gallery page and a prompt search
+/* bench-library.c: opening a full library, its first gallery page, a prompt search, and deleting
+ * and restoring one output
  *
  * Prints one JSON line per figure. The full library holds 10,000 jobs and 30,000 outputs; its
  * rows are written with SQL in one transaction (writing 30,000 synced files would only measure
@@ -213,6 +214,7 @@ main (int   argc,
   g_autoptr(GArray) search_short = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) filter = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) scroll = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) delete_restore = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(InpLibrary) library = NULL;
   g_autoptr(GError) error = NULL;
   InpLibraryQuery word = { .text = "lighthouse watercolour", .limit = 50 };
@@ -264,6 +266,16 @@ main (int   argc,
       g_object_unref (g_list_model_get_item (G_LIST_MODEL (gallery), 29000));
       value = elapsed_ms (start);
       g_array_append_val (scroll, value);
+
+      /* Deleting the oldest output and undoing it, with the gallery following: its place in
+       * the gallery counts every newer output, so this is the slowest case. */
+      start = g_get_monotonic_time ();
+      inp_library_delete_output (library, 1, &error);
+      g_assert_no_error (error);
+      inp_library_restore_output (library, 1, &error);
+      g_assert_no_error (error);
+      value = elapsed_ms (start);
+      g_array_append_val (delete_restore, value);
     }
 
   empty_ms = print_figure ("library-open-empty", empty, 0);
@@ -278,6 +290,7 @@ main (int   argc,
   print_figure ("library-search-prompt-short-cjk", search_short, 20);
   print_figure ("library-filter-model-status", filter, 20);
   print_figure ("library-gallery-deep-page", scroll, 0);
+  print_figure ("library-delete-restore-oldest-output", delete_restore, 0);
 
   g_clear_object (&library);
   if (g_getenv ("INPAINTER_BENCH_KEEP") != NULL)
