@@ -623,6 +623,50 @@ test_canvas_extend (void)
   fixture_teardown (&f);
 }
 
+static gboolean
+take_over_extend_cb (InpMaskCanvas *canvas,
+                     const char    *side,
+                     char         **seen)
+{
+  g_free (*seen);
+  *seen = g_strdup (side);
+  return TRUE;
+}
+
+static void
+test_canvas_extend_requested (void)
+{
+  Fixture f;
+  g_autofree char *seen = NULL;
+  gulong handler;
+
+  fixture_setup (&f);
+  g_object_set (f.canvas, "extend-amount", 64, NULL);
+
+  /* A handler that takes over (as the window does for a model's own outpaint preset) leaves the
+   * picture, the mask and the undo history as they were. */
+  handler = g_signal_connect (f.canvas, "extend-requested", G_CALLBACK (take_over_extend_cb), &seen);
+  gtk_widget_activate_action (GTK_WIDGET (f.canvas), "canvas.extend", "s", "top");
+  g_assert_cmpstr (seen, ==, "top");
+  g_assert_true (inp_mask_canvas_get_pixbuf (f.canvas) == f.pixbuf);
+  g_assert_cmpint (inp_mask_get_height (inp_mask_canvas_get_mask (f.canvas)), ==, IMAGE_H);
+
+  /* Extending directly does not ask, and is undoable like the action. */
+  inp_mask_canvas_extend (f.canvas, "top");
+  g_assert_cmpint (gdk_pixbuf_get_height (inp_mask_canvas_get_pixbuf (f.canvas)), ==, IMAGE_H + 64);
+  g_assert_cmpuint (inp_mask_get_pixel (inp_mask_canvas_get_mask (f.canvas), 5, 5), ==, 255);
+  gtk_widget_activate_action (GTK_WIDGET (f.canvas), "canvas.undo", NULL);
+  g_assert_true (inp_mask_canvas_get_pixbuf (f.canvas) == f.pixbuf);
+
+  /* Without a handler that takes over, the action extends. */
+  g_signal_handler_disconnect (f.canvas, handler);
+  gtk_widget_activate_action (GTK_WIDGET (f.canvas), "canvas.extend", "s", "bottom");
+  g_assert_cmpint (gdk_pixbuf_get_height (inp_mask_canvas_get_pixbuf (f.canvas)), ==, IMAGE_H + 64);
+  inp_test_wait_for_frame (GTK_WIDGET (f.canvas));
+
+  fixture_teardown (&f);
+}
+
 static void
 test_canvas_alpha (void)
 {
@@ -895,6 +939,7 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/mask-canvas/shapes", test_canvas_shapes);
   inp_test_ui_add_func ("/ui/mask-canvas/actions", test_canvas_actions);
   inp_test_ui_add_func ("/ui/mask-canvas/extend", test_canvas_extend);
+  inp_test_ui_add_func ("/ui/mask-canvas/extend-requested", test_canvas_extend_requested);
   inp_test_ui_add_func ("/ui/mask-canvas/alpha", test_canvas_alpha);
   inp_test_ui_add_func ("/ui/mask-canvas/view", test_canvas_view);
   inp_test_ui_add_func ("/ui/mask-canvas/texture", test_canvas_texture);

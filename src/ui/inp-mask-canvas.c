@@ -138,6 +138,7 @@ enum {
 
 enum {
   SIGNAL_MASK_CHANGED,
+  SIGNAL_EXTEND_REQUESTED,
   N_SIGNALS
 };
 
@@ -2355,17 +2356,26 @@ operation_activated (GSimpleAction *action,
   mask_step_done (self);
 }
 
-static void
-extend_activated (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
+/**
+ * inp_mask_canvas_extend:
+ * @side: "left", "right", "top", "bottom" or "all"
+ *
+ * Adds #InpMaskCanvas:extend-amount pixels on @side: the new area takes the edge colours and is
+ * masked, so that a model paints it. Undoable. Unlike the `canvas.extend` action, this does not
+ * ask #InpMaskCanvas::extend-requested first.
+ */
+void
+inp_mask_canvas_extend (InpMaskCanvas *self,
+                        const char    *side)
 {
-  InpMaskCanvas *self = user_data;
-  const char *side = g_variant_get_string (parameter, NULL);
-  int n = self->extend_amount;
+  int n;
   int left = 0, top = 0, right = 0, bottom = 0;
   g_autoptr(GdkPixbuf) extended = NULL;
 
+  g_return_if_fail (INP_IS_MASK_CANVAS (self));
+  g_return_if_fail (side != NULL);
+
+  n = self->extend_amount;
   if (!ready_for_operation (self))
     return;
 
@@ -2400,6 +2410,21 @@ extend_activated (GSimpleAction *action,
   if (self->fit)
     apply_fit (self);
   mask_step_done (self);
+}
+
+static void
+extend_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  InpMaskCanvas *self = user_data;
+  const char *side = g_variant_get_string (parameter, NULL);
+  gboolean handled = FALSE;
+
+  /* A model that extends pictures itself (flux-fill-pro's outpaint presets) may take over. */
+  g_signal_emit (self, signals[SIGNAL_EXTEND_REQUESTED], 0, side, &handled);
+  if (!handled)
+    inp_mask_canvas_extend (self, side);
 }
 
 static void
@@ -2952,6 +2977,19 @@ inp_mask_canvas_class_init (InpMaskCanvasClass *klass)
   signals[SIGNAL_MASK_CHANGED] =
     g_signal_new ("mask-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 0);
+
+  /**
+   * InpMaskCanvas::extend-requested:
+   * @side: "left", "right", "top", "bottom" or "all"
+   *
+   * Emitted when the user asks to extend the canvas, before anything changes. A handler that
+   * returns %TRUE has dealt with it (for example by choosing a model's own outpaint preset), and
+   * the canvas is left as it is; inp_mask_canvas_extend() extends it regardless.
+   */
+  signals[SIGNAL_EXTEND_REQUESTED] =
+    g_signal_new ("extend-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                INP_RESOURCE_PREFIX "/inp-mask-canvas.ui");

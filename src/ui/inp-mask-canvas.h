@@ -75,6 +75,8 @@ void           inp_mask_canvas_zoom_at            (InpMaskCanvas    *self,
                                                    double            widget_x,
                                                    double            widget_y);
 void           inp_mask_canvas_zoom_fit           (InpMaskCanvas    *self);
+void           inp_mask_canvas_extend             (InpMaskCanvas    *self,
+                                                   const char       *side);
 void           inp_mask_canvas_widget_to_image    (InpMaskCanvas    *self,
                                                    double            widget_x,
                                                    double            widget_y,
