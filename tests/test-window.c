@@ -13,6 +13,8 @@
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
 #include "inp-window.h"
+#include "inp-window-private.h"
+#include "inp-catalog.h"
 
 static InpWindow *
 active_window (InpApplication *app)
@@ -269,6 +271,56 @@ test_window_new_canvas (InpApplication *app)
   inp_test_destroy_and_finalize (window);
 }
 
+static const char *
+form_string (InpWindow  *window,
+             const char *name)
+{
+  static char value[64];
+  g_autoptr(JsonObject) values = inp_param_form_dup_values (inp_window_get_param_form (window));
+
+  g_strlcpy (value, json_object_has_member (values, name)
+                    ? json_object_get_string_member (values, name) : "", sizeof value);
+  return value;
+}
+
+static void
+test_window_outpaint_preset (InpApplication *app)
+{
+  InpWindow *window = active_window (app);
+  InpMaskCanvas *canvas = inp_window_get_canvas (window);
+  InpModelPicker *picker = inp_window_get_model_picker (window);
+  InpCatalog *catalog = inp_catalog_get_default ();
+  int amount;
+
+  inp_window_new_canvas (window, 300, 200);
+  g_object_get (canvas, "extend-amount", &amount, NULL);
+
+  /* FLUX Fill Pro extends pictures itself: extending to the left chooses its preset instead of
+   * filling a strip of edge colours, and the canvas stays as it is. */
+  inp_model_picker_set_selected_model (picker,
+                                       inp_catalog_lookup (catalog, "black-forest-labs/flux-fill-pro"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "canvas.extend", "s", "left");
+  g_assert_cmpstr (form_string (window, "outpaint"), ==, "Left outpaint");
+  g_assert_cmpint (gdk_pixbuf_get_width (inp_mask_canvas_get_pixbuf (canvas)), ==, 300);
+  g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
+
+  /* The toast's "Extend Here Instead" extends the canvas and takes the preset back. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.extend-here", "s", "left");
+  g_assert_cmpint (gdk_pixbuf_get_width (inp_mask_canvas_get_pixbuf (canvas)), ==, 300 + amount);
+  g_assert_false (inp_mask_canvas_is_mask_empty (canvas));
+  g_assert_cmpstr (form_string (window, "outpaint"), !=, "Left outpaint");
+
+  /* A model without presets extends the canvas straight away. */
+  inp_model_picker_set_selected_model (
+    picker, inp_catalog_lookup (catalog, "stability-ai/stable-diffusion-inpainting"));
+  g_assert_null (inp_window_outpaint_preset_for (inp_model_picker_get_selected_model (picker),
+                                                 "top"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "canvas.extend", "s", "top");
+  g_assert_cmpint (gdk_pixbuf_get_height (inp_mask_canvas_get_pixbuf (canvas)), ==, 200 + amount);
+
+  inp_test_destroy_and_finalize (window);
+}
+
 static void
 test_window_paste (InpApplication *app)
 {
@@ -343,6 +395,12 @@ run_window_paste (void)
 }
 
 static void
+run_window_outpaint_preset (void)
+{
+  inp_test_run_in_application (test_window_outpaint_preset);
+}
+
+static void
 run_window_open_picture (void)
 {
   inp_test_run_in_application (test_window_open_picture);
@@ -386,6 +444,7 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/window/open-picture", run_window_open_picture);
   inp_test_ui_add_func ("/ui/window/new-canvas", run_window_new_canvas);
   inp_test_ui_add_func ("/ui/window/paste", run_window_paste);
+  inp_test_ui_add_func ("/ui/window/outpaint-preset", run_window_outpaint_preset);
   inp_test_ui_add_func ("/ui/window/command-line", test_window_command_line);
 
   status = g_test_run ();

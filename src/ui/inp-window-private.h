@@ -75,4 +75,9 @@ void       inp_window_input_class_init       (GtkWidgetClass *widget_class);
 void       inp_window_input_init             (InpWindow      *self);
 void       inp_window_input_follow_gallery   (InpWindow      *self);
 
+void        inp_window_outpaint_class_init   (GtkWidgetClass *widget_class);
+void        inp_window_outpaint_init         (InpWindow      *self);
+const char *inp_window_outpaint_preset_for   (InpModel       *model,
+                                              const char     *side);
+
 G_END_DECLS

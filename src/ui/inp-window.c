@@ -478,6 +478,7 @@ inp_window_class_init (InpWindowClass *klass)
 
   inp_window_generate_class_init (widget_class);
   inp_window_input_class_init (widget_class);
+  inp_window_outpaint_class_init (widget_class);
 
   g_type_ensure (INP_TYPE_MASK_CANVAS);
   g_type_ensure (INP_TYPE_MODEL_PICKER);
@@ -529,6 +530,7 @@ inp_window_init (InpWindow *self)
                            G_CALLBACK (canvas_state_changed_cb), self, G_CONNECT_SWAPPED);
   canvas_state_changed_cb (self, NULL, NULL);
   inp_window_input_init (self);
+  inp_window_outpaint_init (self);
 
   if (IS_DEVEL)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
