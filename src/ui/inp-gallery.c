@@ -27,7 +27,7 @@ struct _InpGallery
   GtkStack             *stack;
   GtkScrolledWindow    *scrolled;
   GtkGridView          *grid_view;
-  AdwStatusPage        *empty_page;
+  GtkWidget            *empty_page;
   GMenuModel           *context_menu;
 
   GtkWidget            *popover;
