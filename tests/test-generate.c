@@ -551,20 +551,6 @@ wait_for_files (const char *folder,
 }
 
 static void
-assert_same_contents (GFile      *file,
-                      const char *path)
-{
-  g_autofree char *original = NULL;
-  g_autofree char *copy = NULL;
-  gsize original_length;
-  gsize copy_length;
-
-  g_assert_true (g_file_load_contents (file, NULL, &original, &original_length, NULL, NULL));
-  g_assert_true (g_file_get_contents (path, &copy, &copy_length, NULL));
-  g_assert_cmpmem (original, original_length, copy, copy_length);
-}
-
-static void
 test_results_folder (InpApplication *app)
 {
   GSettings *settings = inp_application_get_settings (app);
@@ -614,7 +600,7 @@ test_results_folder (InpApplication *app)
   sidecar = g_strconcat (name, ".json", NULL);
   g_assert_cmpstr (g_ptr_array_index (names, 1), ==, sidecar);
   copy = g_build_filename (folder, name, NULL);
-  assert_same_contents (inp_library_output_get_file (output), copy);
+  inp_test_assert_same_file (inp_library_output_get_file (output), copy);
 
   /* Emptied, nothing lands there; set again, the next job's result does. */
   g_settings_reset (settings, "results-folder");

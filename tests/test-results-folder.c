@@ -99,23 +99,6 @@ copy_sync (const char  *folder,
 }
 
 static void
-assert_same_file (GFile      *file,
-                  const char *path)
-{
-  g_autofree char *original = NULL;
-  g_autofree char *copy = NULL;
-  gsize original_length;
-  gsize copy_length;
-  g_autoptr(GError) error = NULL;
-
-  g_file_load_contents (file, NULL, &original, &original_length, NULL, &error);
-  g_assert_no_error (error);
-  g_file_get_contents (path, &copy, &copy_length, &error);
-  g_assert_no_error (error);
-  g_assert_cmpmem (original, original_length, copy, copy_length);
-}
-
-static void
 test_results_folder_name (Fixture       *fixture,
                           gconstpointer  data)
 {
@@ -149,10 +132,11 @@ test_results_folder_copy (Fixture       *fixture,
   for (guint i = 0; i < paths->len; i++)
     {
       g_autofree char *dirname = g_path_get_dirname (g_ptr_array_index (paths, i));
+      InpLibraryOutput *output = g_ptr_array_index (fixture->outputs, i);
 
       g_assert_cmpstr (dirname, ==, fixture->folder);
-      assert_same_file (inp_library_output_get_file (g_ptr_array_index (fixture->outputs, i)),
-                        g_ptr_array_index (paths, i));
+      inp_test_assert_same_file (inp_library_output_get_file (output),
+                                 g_ptr_array_index (paths, i));
     }
 
   /* The JPEG's provenance comes along beside it; the PNG carries its own. */

@@ -99,7 +99,6 @@ copy_one (const char       *folder,
 {
   GFile *source = inp_library_output_get_file (output);
   g_autofree char *source_path = g_file_get_path (source);
-  g_autofree char *source_sidecar = NULL;
   g_autofree char *name = inp_results_folder_file_name (output);
   g_autofree char *path = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -119,17 +118,9 @@ copy_one (const char       *folder,
     }
 
   /* JPEG and WebP keep their provenance beside them; PNG carries it inside. */
-  source_sidecar = source_path != NULL ? inp_provenance_sidecar_path (source_path) : NULL;
-  if (source_sidecar != NULL && g_file_test (source_sidecar, G_FILE_TEST_EXISTS))
-    {
-      g_autofree char *sidecar = inp_provenance_sidecar_path (path);
-      g_autoptr(GFile) from = g_file_new_for_path (source_sidecar);
-      g_autoptr(GFile) to = g_file_new_for_path (sidecar);
-
-      if (!g_file_copy (from, to, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL,
-                        &local_error))
-        goto failed;
-    }
+  if (source_path != NULL
+      && !inp_provenance_copy_sidecar (source_path, path, cancellable, &local_error))
+    goto failed;
 
   g_debug ("results: copied output %u of job %" G_GINT64_FORMAT " to %s",
            inp_library_output_get_index (output), inp_library_output_get_job_id (output), path);
