@@ -169,3 +169,21 @@ inp_test_assert_finalized_soon (gpointer object)
     g_object_remove_weak_pointer (G_OBJECT (weak), &weak);
   g_assert_null (weak);
 }
+
+/* Fails the test unless @path holds exactly the bytes of @file. */
+void
+inp_test_assert_same_file (GFile      *file,
+                           const char *path)
+{
+  g_autofree char *original = NULL;
+  g_autofree char *copy = NULL;
+  gsize original_length;
+  gsize copy_length;
+  g_autoptr(GError) error = NULL;
+
+  g_file_load_contents (file, NULL, &original, &original_length, NULL, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (path, &copy, &copy_length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (original, original_length, copy, copy_length);
+}

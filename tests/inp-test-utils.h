@@ -27,6 +27,8 @@ gboolean inp_test_iterate_until   (gboolean    *flag,
                                    guint        timeout_ms);
 char    *inp_test_make_temp_dir   (void);
 void     inp_test_remove_tree     (const char  *path);
+void     inp_test_assert_same_file (GFile      *file,
+                                    const char *path);
 void     inp_test_assert_finalized_soon (gpointer  object);
 int      inp_test_compare_doubles (gconstpointer a,
                                    gconstpointer b);

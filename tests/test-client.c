@@ -772,6 +772,31 @@ test_upload (Fixture       *fixture,
 }
 
 static void
+test_upload_data_uri (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) png = inp_test_png_bytes (32, 32, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *inlined = NULL;
+  g_autofree char *uploaded = NULL;
+  InpEndpoint *endpoint = inp_client_get_endpoint (fixture->client);
+
+  /* The endpoint has /files, but the data-uri strategy never calls it. */
+  inp_client_set_upload_strategy (fixture->client, INP_UPLOAD_STRATEGY_DATA_URI);
+  inlined = upload_sync (fixture->client, png, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (inlined, "data:image/png;base64,"));
+  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_FILES), ==, 0);
+
+  /* Back to automatic, through the property as the settings binding sets it. */
+  g_object_set (fixture->client, "upload-strategy", INP_UPLOAD_STRATEGY_AUTOMATIC, NULL);
+  uploaded = upload_sync (fixture->client, png, &error);
+  g_assert_no_error (error);
+  g_assert_true (inp_endpoint_is_same_origin (endpoint, uploaded));
+  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_FILES), ==, 1);
+}
+
+static void
 test_relay_without_files (Fixture       *fixture,
                           gconstpointer  data)
 {
@@ -1036,6 +1061,7 @@ main (int   argc,
   ADD ("expired", test_expired, NULL);
   ADD ("download-cap", test_download_cap, NULL);
   ADD ("upload", test_upload, NULL);
+  ADD ("upload-data-uri", test_upload_data_uri, NULL);
   ADD ("relay-without-files", test_relay_without_files, "/replicate/v1");
   ADD ("large-inline-file", test_large_inline_file, NULL);
   ADD ("model-and-account", test_model_and_account, NULL);

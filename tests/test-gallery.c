@@ -212,6 +212,16 @@ visible_items (Fixture *fixture)
   return items;
 }
 
+static const char *
+caption_of (InpGalleryItem *item)
+{
+  GtkWidget *label = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (item),
+                                                                INP_TYPE_GALLERY_ITEM,
+                                                                "caption"));
+
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
 static InpGalleryItem *
 find_item (Fixture *fixture,
            gint64   job_id,
@@ -349,6 +359,13 @@ test_gallery_thumbnails (Fixture       *fixture,
   g_assert_true (inp_gallery_item_get_job_start (find_item (fixture, fixture->fox, 1)));
   g_assert_false (inp_gallery_item_get_job_start (find_item (fixture, fixture->fox, 0)));
   g_assert_true (inp_gallery_item_get_job_start (find_item (fixture, fixture->lighthouse, 0)));
+
+  /* Captions name a catalogue model by its title, and any other by its id. */
+  g_assert_cmpstr (caption_of (find_item (fixture, fixture->lighthouse, 0)), ==, "FLUX Fill Pro");
+  g_assert_cmpstr (caption_of (find_item (fixture, fixture->cutout, 0)), ==,
+                   "Background Removal");
+  g_assert_cmpstr (caption_of (find_item (fixture, fixture->fox, 1)), ==,
+                   "stability-ai/sdxl-inpainting · 2");
 }
 
 static void

@@ -9,6 +9,7 @@
 
 #include "inp-application.h"
 #include "inp-catalog.h"
+#include "inp-endpoint.h"
 #include "inp-error.h"
 #include "inp-input-roles.h"
 #include "inp-job-row.h"
@@ -398,6 +399,247 @@ test_sandbox_mode (InpApplication *app)
   inp_test_destroy_and_finalize (window);
 }
 
+/* The input the service received for @job. */
+static JsonObject *
+sent_input (InpJob *job)
+{
+  return json_node_get_object (inp_prediction_get_input (inp_job_get_prediction (job)));
+}
+
+static InpJob *
+generate_and_wait (InpWindow  *window,
+                   const char *id)
+{
+  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), id);
+  InpJob *job;
+
+  select_model (window, id);
+  fill_prompts (window, model);
+  job = generate (window);
+  wait_job (job);
+  g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_SUCCEEDED);
+
+  return job;
+}
+
+static void
+test_output_format (InpApplication *app)
+{
+  GSettings *settings = inp_application_get_settings (app);
+  InpWindow *window = ready_window (app);
+  g_autoptr(JsonObject) chosen = json_object_new ();
+  g_autoptr(InpJob) listed = NULL;
+  g_autoptr(InpJob) unlisted = NULL;
+  g_autoptr(InpJob) without = NULL;
+  g_autoptr(InpJob) automatic = NULL;
+  g_autoptr(InpJob) own = NULL;
+
+  /* A model that lists png gets it. */
+  g_settings_set_string (settings, "output-format", "png");
+  listed = generate_and_wait (window, "black-forest-labs/flux-fill-dev");
+  g_assert_cmpstr (json_object_get_string_member (sent_input (listed), "output_format"), ==,
+                   "png");
+
+  /* One whose enum lacks webp keeps its own default; one without the input gets nothing. */
+  g_settings_set_string (settings, "output-format", "webp");
+  unlisted = generate_and_wait (window, "black-forest-labs/flux-fill-pro");
+  g_assert_false (json_object_has_member (sent_input (unlisted), "output_format"));
+  without = generate_and_wait (window, "stability-ai/stable-diffusion-inpainting");
+  g_assert_false (json_object_has_member (sent_input (without), "output_format"));
+
+  /* "automatic" leaves the model's default. */
+  g_settings_set_string (settings, "output-format", "automatic");
+  automatic = generate_and_wait (window, "black-forest-labs/flux-fill-dev");
+  g_assert_false (json_object_has_member (sent_input (automatic), "output_format"));
+
+  /* A value set in the model's form wins over the setting. */
+  g_settings_set_string (settings, "output-format", "png");
+  select_model (window, "black-forest-labs/flux-fill-dev");
+  json_object_set_string_member (chosen, "output_format", "jpg");
+  inp_param_form_set_values (inp_window_get_param_form (window), chosen);
+  own = generate_and_wait (window, "black-forest-labs/flux-fill-dev");
+  g_assert_cmpstr (json_object_get_string_member (sent_input (own), "output_format"), ==, "jpg");
+  json_object_set_string_member (chosen, "output_format", "webp");
+  inp_param_form_set_values (inp_window_get_param_form (window), chosen);
+
+  g_settings_reset (settings, "output-format");
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+assert_file_inputs (InpJob     *job,
+                    const char *prefix)
+{
+  JsonObject *input = sent_input (job);
+
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (input, "image"), prefix));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (input, "mask"), prefix));
+}
+
+static void
+test_upload_strategy (InpApplication *app)
+{
+  GSettings *settings = inp_application_get_settings (app);
+  InpWindow *window = ready_window (app);
+  const char *id = "stability-ai/stable-diffusion-inpainting";
+  g_autoptr(InpJob) uploaded = NULL;
+  g_autoptr(InpJob) inlined = NULL;
+  g_autoptr(InpJob) fallback = NULL;
+  guint uploads;
+
+  /* Automatic, with the route: the picture and the mask go through POST /files. */
+  inp_endpoint_forget_routes ();
+  uploads = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_FILES);
+  uploaded = generate_and_wait (window, id);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_FILES), ==, uploads + 2);
+  assert_file_inputs (uploaded, "http");
+
+  /* data-uri: /files is never called, although the endpoint has it. */
+  g_settings_set_string (settings, "upload-strategy", "data-uri");
+  g_assert_cmpint (inp_client_get_upload_strategy (inp_window_get_client (window)), ==,
+                   INP_UPLOAD_STRATEGY_DATA_URI);
+  uploads = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_FILES);
+  inlined = generate_and_wait (window, id);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_FILES), ==, uploads);
+  assert_file_inputs (inlined, "data:image/png;base64,");
+
+  /* Automatic on a relay without /files: one refused try, then data URIs. */
+  g_settings_reset (settings, "upload-strategy");
+  inp_sandbox_set_routes (sandbox, INP_SANDBOX_ROUTE_ALL & ~INP_SANDBOX_ROUTE_FILES);
+  inp_endpoint_forget_routes ();
+  uploads = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_FILES);
+  fallback = generate_and_wait (window, id);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_FILES), ==, uploads + 1);
+  assert_file_inputs (fallback, "data:image/png;base64,");
+
+  inp_sandbox_set_routes (sandbox, INP_SANDBOX_ROUTE_ALL);
+  inp_endpoint_forget_routes ();
+  inp_test_destroy_and_finalize (window);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names in @folder, sorted; waits until there are @n_expected of them. */
+static GPtrArray *
+wait_for_files (const char *folder,
+                guint       n_expected)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        g_ptr_array_add (names, g_strdup (name));
+      if (names->len >= n_expected)
+        {
+          g_ptr_array_sort (names, compare_names);
+          return g_steal_pointer (&names);
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%u files expected in %s, %u found", n_expected, folder, names->len);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+test_results_folder (InpApplication *app)
+{
+  GSettings *settings = inp_application_get_settings (app);
+  InpWindow *window = ready_window (app);
+  GListModel *gallery = inp_gallery_get_model (inp_window_get_gallery (window));
+  g_autofree char *folder = g_build_filename (data_dir, "..", "My Results", NULL);
+  g_autoptr(InpJob) job = NULL;
+  g_autoptr(InpJob) after = NULL;
+  g_autoptr(InpJob) again = NULL;
+  g_autoptr(GPtrArray) outputs = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *library_path = NULL;
+  g_autofree char *job_part = NULL;
+  g_autofree char *after_part = NULL;
+  g_autofree char *again_part = NULL;
+  g_autofree char *sidecar = NULL;
+  g_autofree char *copy = NULL;
+  InpLibraryOutput *output;
+  const char *name;
+  guint shown;
+
+  /* A webp result: its provenance lives in a sidecar, which travels with the copy. */
+  g_settings_set_string (settings, "results-folder", folder);
+  shown = g_list_model_get_n_items (gallery);
+  job = generate_and_wait (window, "black-forest-labs/flux-fill-dev");
+  names = wait_for_files (folder, 2);
+  g_assert_cmpuint (names->len, ==, 2);
+
+  /* The library keeps its own copy, under its folder, and the gallery shows it. */
+  outputs = inp_library_list_outputs (inp_window_get_library (window),
+                                      inp_job_get_library_id (job), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outputs->len, ==, 1);
+  output = g_ptr_array_index (outputs, 0);
+  library_path = g_file_get_path (inp_library_output_get_file (output));
+  g_assert_true (g_str_has_prefix (library_path, data_dir));
+  g_assert_true (g_file_test (library_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (g_list_model_get_n_items (gallery), ==, shown + 1);
+
+  /* The copy says where it came from, and holds the same bytes. */
+  name = g_ptr_array_index (names, 0);
+  job_part = g_strdup_printf ("-flux-fill-dev-%" G_GINT64_FORMAT "-1.webp",
+                              inp_job_get_library_id (job));
+  g_assert_true (g_str_has_prefix (name, "inpainter-"));
+  g_assert_true (g_str_has_suffix (name, job_part));
+  sidecar = g_strconcat (name, ".json", NULL);
+  g_assert_cmpstr (g_ptr_array_index (names, 1), ==, sidecar);
+  copy = g_build_filename (folder, name, NULL);
+  inp_test_assert_same_file (inp_library_output_get_file (output), copy);
+
+  /* Emptied, nothing lands there; set again, the next job's result does. */
+  g_settings_reset (settings, "results-folder");
+  after = generate_and_wait (window, "stability-ai/stable-diffusion-inpainting");
+  g_settings_set_string (settings, "results-folder", folder);
+  again = generate_and_wait (window, "stability-ai/stable-diffusion-inpainting");
+  g_clear_pointer (&names, g_ptr_array_unref);
+  names = wait_for_files (folder, 3);
+  after_part = g_strdup_printf ("-%" G_GINT64_FORMAT "-1.png", inp_job_get_library_id (after));
+  again_part = g_strdup_printf ("-stable-diffusion-inpainting-%" G_GINT64_FORMAT "-1.png",
+                                inp_job_get_library_id (again));
+  g_assert_cmpuint (names->len, ==, 3);
+  for (guint i = 0; i < names->len; i++)
+    g_assert_false (g_str_has_suffix (g_ptr_array_index (names, i), after_part));
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (names, 2), again_part));
+
+  g_settings_reset (settings, "results-folder");
+  inp_test_remove_tree (folder);
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+run_output_format (void)
+{
+  inp_test_run_in_application (test_output_format);
+}
+
+static void
+run_upload_strategy (void)
+{
+  inp_test_run_in_application (test_upload_strategy);
+}
+
+static void
+run_results_folder (void)
+{
+  inp_test_run_in_application (test_results_folder);
+}
+
 static void
 run_generate_every_model (void)
 {
@@ -543,6 +785,9 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/generate/server-validation", run_server_validation);
   inp_test_ui_add_func ("/ui/generate/sandbox-mode", run_sandbox_mode);
   inp_test_ui_add_func ("/ui/generate/resume-at-start", run_resume_at_start);
+  inp_test_ui_add_func ("/ui/generate/output-format", run_output_format);
+  inp_test_ui_add_func ("/ui/generate/upload-strategy", run_upload_strategy);
+  inp_test_ui_add_func ("/ui/generate/results-folder", run_results_folder);
 
   status = g_test_run ();
 

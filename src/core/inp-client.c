@@ -34,6 +34,7 @@ struct _InpClient
   char        *authorization;
   SoupSession *session;
   guint        wait_seconds;
+  InpUploadStrategy upload_strategy;
   gsize        max_json_bytes;
   gsize        max_download_bytes;
   gsize        max_data_uri_bytes;
@@ -43,10 +44,15 @@ struct _InpClient
 
 G_DEFINE_FINAL_TYPE (InpClient, inp_client, G_TYPE_OBJECT)
 
+G_DEFINE_ENUM_TYPE (InpUploadStrategy, inp_upload_strategy,
+  G_DEFINE_ENUM_VALUE (INP_UPLOAD_STRATEGY_AUTOMATIC, "automatic"),
+  G_DEFINE_ENUM_VALUE (INP_UPLOAD_STRATEGY_DATA_URI, "data-uri"))
+
 enum {
   PROP_0,
   PROP_ENDPOINT,
   PROP_WAIT_SECONDS,
+  PROP_UPLOAD_STRATEGY,
   N_PROPS
 };
 
@@ -959,6 +965,31 @@ inp_client_set_wait_seconds (InpClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAIT_SECONDS]);
 }
 
+InpUploadStrategy
+inp_client_get_upload_strategy (InpClient *self)
+{
+  g_return_val_if_fail (INP_IS_CLIENT (self), INP_UPLOAD_STRATEGY_AUTOMATIC);
+
+  return self->upload_strategy;
+}
+
+/**
+ * inp_client_set_upload_strategy:
+ * @strategy: how inp_client_upload_async() sends files from now on
+ */
+void
+inp_client_set_upload_strategy (InpClient         *self,
+                                InpUploadStrategy  strategy)
+{
+  g_return_if_fail (INP_IS_CLIENT (self));
+
+  if (self->upload_strategy == strategy)
+    return;
+
+  self->upload_strategy = strategy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPLOAD_STRATEGY]);
+}
+
 /**
  * inp_client_set_limits:
  * @max_json_bytes: the largest JSON answer read
@@ -1639,7 +1670,8 @@ upload_sent_cb (GObject      *source,
  *
  * Turns a file into the string value a file input takes: the `urls.get` of a `POST /files`
  * upload where the endpoint has that route, and otherwise (or when the upload fails on the
- * service's side) a data URI no larger than the data-URI cap.
+ * service's side) a data URI no larger than the data-URI cap. With the
+ * %INP_UPLOAD_STRATEGY_DATA_URI strategy it is always a data URI.
  */
 void
 inp_client_upload_async (InpClient           *self,
@@ -1669,7 +1701,8 @@ inp_client_upload_async (InpClient           *self,
   upload->content_type = g_strdup (content_type);
   g_task_set_task_data (task, upload, (GDestroyNotify) upload_free);
 
-  if (inp_endpoint_get_route_state (self->endpoint, INP_ROUTE_FILES) == INP_ROUTE_STATE_ABSENT)
+  if (self->upload_strategy == INP_UPLOAD_STRATEGY_DATA_URI
+      || inp_endpoint_get_route_state (self->endpoint, INP_ROUTE_FILES) == INP_ROUTE_STATE_ABSENT)
     {
       upload_return_data_uri (task);
       return;
@@ -2291,6 +2324,10 @@ inp_client_get_property (GObject    *object,
       g_value_set_uint (value, self->wait_seconds);
       break;
 
+    case PROP_UPLOAD_STRATEGY:
+      g_value_set_enum (value, self->upload_strategy);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2312,6 +2349,10 @@ inp_client_set_property (GObject      *object,
 
     case PROP_WAIT_SECONDS:
       inp_client_set_wait_seconds (self, g_value_get_uint (value));
+      break;
+
+    case PROP_UPLOAD_STRATEGY:
+      inp_client_set_upload_strategy (self, g_value_get_enum (value));
       break;
 
     default:
@@ -2341,6 +2382,16 @@ inp_client_class_init (InpClientClass *klass)
    */
   properties[PROP_WAIT_SECONDS] =
     g_param_spec_uint ("wait-seconds", NULL, NULL, 0, 60, INP_CLIENT_DEFAULT_WAIT_SECONDS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * InpClient:upload-strategy:
+   *
+   * Whether file inputs may go through `POST /files`, or always travel as data URIs.
+   */
+  properties[PROP_UPLOAD_STRATEGY] =
+    g_param_spec_enum ("upload-strategy", NULL, NULL, INP_TYPE_UPLOAD_STRATEGY,
+                       INP_UPLOAD_STRATEGY_AUTOMATIC,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

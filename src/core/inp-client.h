@@ -18,6 +18,22 @@ G_BEGIN_DECLS
 #define INP_CLIENT_DEFAULT_MAX_DOWNLOAD_BYTES (512 * 1024 * 1024)
 #define INP_CLIENT_DEFAULT_MAX_DATA_URI_BYTES (10 * 1000 * 1000)
 
+/**
+ * InpUploadStrategy:
+ * @INP_UPLOAD_STRATEGY_AUTOMATIC: `POST /files` where the endpoint has it, else data URIs
+ * @INP_UPLOAD_STRATEGY_DATA_URI: always data URIs; `/files` is never called
+ *
+ * How file inputs reach the service. The nicks match the `upload-strategy` setting.
+ */
+typedef enum
+{
+  INP_UPLOAD_STRATEGY_AUTOMATIC,
+  INP_UPLOAD_STRATEGY_DATA_URI,
+} InpUploadStrategy;
+
+#define INP_TYPE_UPLOAD_STRATEGY (inp_upload_strategy_get_type ())
+GType inp_upload_strategy_get_type (void) G_GNUC_CONST;
+
 #define INP_TYPE_CLIENT (inp_client_get_type ())
 
 G_DECLARE_FINAL_TYPE (InpClient, inp_client, INP, CLIENT, GObject)
@@ -28,6 +44,9 @@ InpEndpoint   *inp_client_get_endpoint             (InpClient            *self);
 guint          inp_client_get_wait_seconds         (InpClient            *self);
 void           inp_client_set_wait_seconds         (InpClient            *self,
                                                     guint                 wait_seconds);
+InpUploadStrategy inp_client_get_upload_strategy    (InpClient            *self);
+void           inp_client_set_upload_strategy      (InpClient            *self,
+                                                    InpUploadStrategy     strategy);
 void           inp_client_set_limits               (InpClient            *self,
                                                     gsize                 max_json_bytes,
                                                     gsize                 max_download_bytes,

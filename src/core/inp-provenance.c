@@ -480,6 +480,41 @@ inp_provenance_sidecar_path (const char *path)
   return g_strconcat (path, ".json", NULL);
 }
 
+/**
+ * inp_provenance_copy_sidecar:
+ * @source_path: an image file, perhaps with a sidecar
+ * @destination_path: a copy of it
+ *
+ * JPEG and WebP keep their provenance beside them: when @source_path has a sidecar, it is
+ * copied (replacing any) to the sidecar of @destination_path, so that it travels with the copy.
+ *
+ * Returns: whether that went well, or there was no sidecar
+ */
+gboolean
+inp_provenance_copy_sidecar (const char    *source_path,
+                             const char    *destination_path,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  g_autofree char *source_sidecar = NULL;
+  g_autofree char *destination_sidecar = NULL;
+  g_autoptr(GFile) from = NULL;
+  g_autoptr(GFile) to = NULL;
+
+  g_return_val_if_fail (source_path != NULL, FALSE);
+  g_return_val_if_fail (destination_path != NULL, FALSE);
+
+  source_sidecar = inp_provenance_sidecar_path (source_path);
+  if (!g_file_test (source_sidecar, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  destination_sidecar = inp_provenance_sidecar_path (destination_path);
+  from = g_file_new_for_path (source_sidecar);
+  to = g_file_new_for_path (destination_sidecar);
+
+  return g_file_copy (from, to, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, error);
+}
+
 static gboolean
 read_head (const char  *path,
            guint8      *buffer,

@@ -60,6 +60,10 @@ InpProvenance *inp_provenance_from_json         (const char           *json,
                                                  gssize                length,
                                                  GError              **error);
 char          *inp_provenance_sidecar_path      (const char           *path);
+gboolean       inp_provenance_copy_sidecar      (const char           *source_path,
+                                                 const char           *destination_path,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
 gboolean       inp_provenance_write_file        (const InpProvenance  *provenance,
                                                  const char           *path,
                                                  GError              **error);

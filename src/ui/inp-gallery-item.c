@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-catalog.h"
 #include "inp-frame-animation.h"
 #include "inp-gallery-item.h"
 
@@ -134,12 +135,13 @@ load_cb (GObject      *object,
   set_paintable (self, paintable);
 }
 
+/* The model's title from the catalogue, translated; the id of a model it does not know. */
 static char *
 make_caption (InpLibraryOutput *output)
 {
-  const char *model = inp_library_output_get_model (output);
-  const char *slash = model != NULL ? strrchr (model, '/') : NULL;
-  const char *name = slash != NULL ? slash + 1 : (model != NULL ? model : "");
+  const char *id = inp_library_output_get_model (output);
+  InpModel *model = id != NULL ? inp_catalog_lookup (inp_catalog_get_default (), id) : NULL;
+  const char *name = model != NULL ? inp_model_get_title (model) : (id != NULL ? id : "");
 
   if (inp_library_output_get_index (output) == 0)
     return g_strdup (name);

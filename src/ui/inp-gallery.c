@@ -27,7 +27,7 @@ struct _InpGallery
   GtkStack             *stack;
   GtkScrolledWindow    *scrolled;
   GtkGridView          *grid_view;
-  AdwStatusPage        *empty_page;
+  GtkWidget            *empty_page;
   GMenuModel           *context_menu;
 
   GtkWidget            *popover;
@@ -732,7 +732,6 @@ save_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   g_autofree char *source_path = g_file_get_path (data->source);
   g_autofree char *destination_path = g_file_get_path (data->destination);
-  g_autofree char *source_sidecar = NULL;
   g_autofree char *name = g_file_get_parse_name (data->destination);
 
   /* The user confirmed replacing in the chooser. */
@@ -740,18 +739,9 @@ save_thread (GTask        *task,
                     NULL, NULL, &error))
     goto failed;
 
-  /* JPEG and WebP keep their provenance beside them; it travels with the copy. */
-  source_sidecar = source_path != NULL ? inp_provenance_sidecar_path (source_path) : NULL;
-  if (source_sidecar != NULL && destination_path != NULL &&
-      g_file_test (source_sidecar, G_FILE_TEST_EXISTS))
-    {
-      g_autofree char *destination_sidecar = inp_provenance_sidecar_path (destination_path);
-      g_autoptr(GFile) from = g_file_new_for_path (source_sidecar);
-      g_autoptr(GFile) to = g_file_new_for_path (destination_sidecar);
-
-      if (!g_file_copy (from, to, G_FILE_COPY_OVERWRITE, cancellable, NULL, NULL, &error))
-        goto failed;
-    }
+  if (source_path != NULL && destination_path != NULL
+      && !inp_provenance_copy_sidecar (source_path, destination_path, cancellable, &error))
+    goto failed;
 
   g_task_return_boolean (task, TRUE);
   return;

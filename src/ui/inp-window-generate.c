@@ -14,6 +14,7 @@
 #include "inp-image.h"
 #include "inp-input-roles.h"
 #include "inp-job-row.h"
+#include "inp-results-folder.h"
 #include "inp-resume.h"
 #include "inp-token.h"
 #include "inp-window-private.h"
@@ -62,9 +63,16 @@ static void
 set_client (InpWindow *self,
             InpClient *client)
 {
+  /* A replaced client may still be running jobs: they keep the strategy they had. */
+  if (self->client != NULL && self->client != client)
+    g_settings_unbind (self->client, "upload-strategy");
   g_set_object (&self->client, client);
   if (client != NULL)
-    inp_client_set_wait_seconds (client, g_settings_get_int (self->settings, "wait-seconds"));
+    {
+      inp_client_set_wait_seconds (client, g_settings_get_int (self->settings, "wait-seconds"));
+      g_settings_bind (self->settings, "upload-strategy", client, "upload-strategy",
+                       G_SETTINGS_BIND_GET);
+    }
   self->needs_token = client == NULL;
   inp_window_update_centre (self);
 }
@@ -282,15 +290,66 @@ use_sandbox_action (GtkWidget  *widget,
     inp_window_show_toast (self, error->message);
 }
 
-/* With a library, outputs are downloaded to the cache and the library keeps its own copies;
- * without one, they stay where they were downloaded. */
+/* The results-folder setting, or %NULL when it is empty. */
+static char *
+dup_results_folder (InpWindow *self)
+{
+  g_autofree char *folder = g_settings_get_string (self->settings, "results-folder");
+
+  return folder[0] != '\0' ? g_steal_pointer (&folder) : NULL;
+}
+
+/* With a library, outputs are downloaded to the cache and the library keeps its own copies (and
+ * the results folder gets copies of those); without one, they stay where they were downloaded,
+ * in the results folder when one is set. */
 static char *
 dup_output_directory (InpWindow *self)
 {
+  char *folder;
+
   if (self->library != NULL)
     return g_build_filename (g_get_user_cache_dir (), "inpainter", "downloads", NULL);
 
+  folder = dup_results_folder (self);
+  if (folder != NULL && g_path_is_absolute (folder))
+    return folder;
+  g_free (folder);
+
   return g_build_filename (g_get_user_data_dir (), "inpainter", "results", NULL);
+}
+
+/* The output-format setting, given as the output_format input to models whose schema lists
+ * that value, unless the form already holds a value of the user's. */
+static void
+apply_output_format (InpWindow  *self,
+                     InpModel   *model,
+                     JsonObject *values)
+{
+  g_autofree char *format = g_settings_get_string (self->settings, "output-format");
+  InpInputSchema *schema = inp_model_get_schema (model);
+  InpInputField *field;
+  JsonArray *choices;
+
+  if (g_str_equal (format, "automatic") || json_object_has_member (values, "output_format")
+      || schema == NULL)
+    return;
+
+  field = inp_input_schema_lookup (schema, "output_format");
+  choices = field != NULL ? inp_input_field_get_enum (field) : NULL;
+  for (guint i = 0; choices != NULL && i < json_array_get_length (choices); i++)
+    {
+      JsonNode *choice = json_array_get_element (choices, i);
+
+      if (JSON_NODE_HOLDS_VALUE (choice) && json_node_get_value_type (choice) == G_TYPE_STRING
+          && g_str_equal (json_node_get_string (choice), format))
+        {
+          json_object_set_string_member (values, "output_format", format);
+          return;
+        }
+    }
+
+  g_debug ("window: %s has no output format %s; its default stands",
+           inp_model_get_id (model), format);
 }
 
 static InpJob *
@@ -477,6 +536,7 @@ generate_action (GtkWidget  *widget,
   values = inp_param_form_dup_values (self->param_form);
   inp_prompt_panel_fill_input (self->prompt_panel, values);
   inp_prompt_panel_remember_prompt (self->prompt_panel);
+  apply_output_format (self, model, values);
   send_mask = inp_model_get_mask_input (model) != NULL
               && !inp_mask_canvas_is_mask_empty (self->canvas);
   g_debug ("window: generate with %s", inp_model_get_id (model));
@@ -526,6 +586,46 @@ forget_downloads (InpJob *job)
     g_unlink (g_ptr_array_index (paths, i));
 }
 
+static void
+results_copied_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(InpWindow) self = inp_window_weak_take (user_data);
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autoptr(GError) error = NULL;
+
+  paths = inp_results_folder_copy_finish (result, &error);
+  if (paths == NULL && self != NULL)
+    inp_window_show_toast (self, error->message);
+  else if (paths == NULL)
+    g_debug ("window: copying to the results folder: %s", error->message);
+}
+
+/* The library keeps the outputs; the results folder, when one is set, gets copies. */
+static void
+copy_to_results_folder (InpWindow *self,
+                        InpJob    *job)
+{
+  g_autofree char *folder = dup_results_folder (self);
+  g_autoptr(GPtrArray) outputs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (folder == NULL || self->library == NULL || inp_job_get_library_id (job) <= 0)
+    return;
+
+  outputs = inp_library_list_outputs (self->library, inp_job_get_library_id (job), &error);
+  if (outputs == NULL)
+    {
+      inp_window_show_toast (self, error->message);
+      return;
+    }
+
+  /* Not cancelled with the window: a copy of a finished result should still arrive. */
+  inp_results_folder_copy_async (folder, outputs, NULL, results_copied_cb,
+                                 inp_window_weak_new (self));
+}
+
 /* The service names a missing input only in words ("prompt is required", for the input as a
  * whole); find the name there so that the field can be marked. */
 static GPtrArray *
@@ -564,6 +664,7 @@ job_finished_cb (InpWindow   *self,
     {
       g_debug ("window: %s done", inp_model_get_id (inp_job_get_model (job)));
       forget_downloads (job);
+      copy_to_results_folder (self, job);
       gtk_stack_set_visible_child_name (self->results_stack, "gallery");
       return;
     }
@@ -782,6 +883,8 @@ inp_window_generate_dispose (InpWindow *self)
       inp_job_queue_cancel_all (self->queue);
     }
   g_clear_object (&self->queue);
+  if (self->client != NULL)
+    g_settings_unbind (self->client, "upload-strategy");
   g_clear_object (&self->client);
   g_clear_object (&self->library);
   self->gallery = NULL;
