@@ -192,25 +192,6 @@ find_row (Fixture *fixture,
   return NULL;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Newest first; each row shows its prompt, model title, a relative date, a status that says what
  * went wrong, and a thumbnail of the first output decoded at display size. */
 static void
@@ -521,7 +502,7 @@ test_delete_undo (void)
   g_assert_false (g_file_test (mask_path, G_FILE_TEST_EXISTS));
 
   inp_test_wait_for_frame (fixture.window);
-  undo = find_button (GTK_WIDGET (fixture.view), "_Undo");
+  undo = inp_test_find_button (GTK_WIDGET (fixture.view), "_Undo");
   g_assert_nonnull (undo);
   before = fixture.n_loaded;
   g_signal_emit_by_name (undo, "clicked");
