@@ -636,6 +636,12 @@ test_history (InpApplication *app)
   g_assert_cmpint (inp_library_job_get_id (rerun), !=, job_id);
   assert_same_input (recorded, rerun);
 
+  /* Ctrl+H's action shows the tab and puts the keyboard in it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fresh), "win.show-history", NULL));
+  g_assert_nonnull (gtk_window_get_focus (GTK_WINDOW (fresh)));
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (fresh)),
+                                         GTK_WIDGET (inp_window_get_history_view (fresh))));
+
   /* Delete from the history tab, then undo with the window's own toast. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inp_window_get_history_view (fresh)),
                                              "history.delete", "x", job_id));

@@ -279,6 +279,7 @@ application_changed_cb (InpWindow  *self,
   g_signal_connect_object (self->history, "run-again", G_CALLBACK (run_again_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_stack_page_set_visible (self->history_page, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-history", TRUE);
 }
 
 /**
@@ -379,10 +380,26 @@ restore_settings_action (GtkWidget  *widget,
   withdraw_offer (self);
 }
 
+static void
+show_history_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  InpWindow *self = INP_WINDOW (widget);
+
+  if (self->history == NULL)
+    return;
+
+  gtk_stack_set_visible_child_name (self->results_stack, "history");
+  /* The first control of the tab, its search entry, takes the keyboard. */
+  gtk_widget_child_focus (GTK_WIDGET (self->history), GTK_DIR_TAB_FORWARD);
+}
+
 void
 inp_window_history_init (InpWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore-settings", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-history", FALSE);
   g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
   application_changed_cb (self, NULL, NULL);
 }
@@ -401,4 +418,7 @@ inp_window_history_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, InpWindow, history_box);
   gtk_widget_class_install_action (widget_class, "win.restore-settings", NULL,
                                    restore_settings_action);
+  gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK,
+                                       "win.show-history", NULL);
 }
