@@ -261,6 +261,22 @@ inp_window_get_history_view (InpWindow *self)
   return self->history;
 }
 
+/* A list of jobs needs more height than the strip of results: the history tab takes half the
+ * window's height when it is shown, unless the divider was already moved higher. */
+static void
+results_page_changed_cb (InpWindow  *self,
+                         GParamSpec *pspec,
+                         GtkStack   *stack)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self->results_paned));
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "history") != 0 || height <= 0)
+    return;
+
+  if (gtk_paned_get_position (self->results_paned) > height / 2)
+    gtk_paned_set_position (self->results_paned, height / 2);
+}
+
 /* The library comes with the application, after construction; without one there is no tab. */
 static void
 application_changed_cb (InpWindow  *self,
@@ -400,6 +416,8 @@ inp_window_history_init (InpWindow *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore-settings", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-history", FALSE);
+  g_signal_connect_object (self->results_stack, "notify::visible-child",
+                           G_CALLBACK (results_page_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::application", G_CALLBACK (application_changed_cb), NULL);
   application_changed_cb (self, NULL, NULL);
 }
@@ -414,6 +432,7 @@ inp_window_history_dispose (InpWindow *self)
 void
 inp_window_history_class_init (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_bind_template_child (widget_class, InpWindow, results_paned);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, InpWindow, history_box);
   gtk_widget_class_install_action (widget_class, "win.restore-settings", NULL,

@@ -60,6 +60,7 @@ struct _InpWindow
   guint                 exporting;
 
   /* History and provenance (inp-window-history.c) */
+  GtkPaned             *results_paned;
   GtkStackPage         *history_page;
   GtkBox               *history_box;
   InpHistoryView       *history;
