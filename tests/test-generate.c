@@ -505,18 +505,6 @@ run_resume_at_start (void)
   inp_test_run_in_application (test_resume_at_start);
 }
 
-/* Iterates the main context until @condition holds; fails the test after thirty seconds. */
-#define WAIT_UNTIL(condition) \
-  G_STMT_START { \
-    gint64 wait_deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
-    while (!(condition)) \
-      { \
-        if (g_get_monotonic_time () > wait_deadline) \
-          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #condition); \
-        g_main_context_iteration (NULL, TRUE); \
-      } \
-  } G_STMT_END
-
 static InpWindow *
 fresh_window (InpApplication *app)
 {
@@ -626,7 +614,7 @@ test_history (InpApplication *app)
   jobs = G_LIST_MODEL (inp_window_get_job_queue (fresh));
   g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 0);
   g_signal_emit_by_name (inp_window_get_history_view (fresh), "run-again", recorded);
-  WAIT_UNTIL (g_list_model_get_n_items (jobs) == 1);
+  inp_test_wait_until (g_list_model_get_n_items (jobs) == 1, 30000);
   again = g_list_model_get_item (jobs, 0);
   wait_job (again);
   g_assert_cmpint (inp_job_get_state (again), ==, INP_JOB_STATE_SUCCEEDED);
@@ -645,7 +633,8 @@ test_history (InpApplication *app)
   /* Delete from the history tab, then undo with the window's own toast. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inp_window_get_history_view (fresh)),
                                              "history.delete", "x", job_id));
-  WAIT_UNTIL ((undo = inp_test_find_button (GTK_WIDGET (fresh), "_Undo")) != NULL);
+  inp_test_wait_until ((undo = inp_test_find_button (GTK_WIDGET (fresh), "_Undo")) != NULL,
+                       30000);
   g_signal_emit_by_name (undo, "clicked");
   while (g_main_context_iteration (NULL, FALSE))
     ;
