@@ -183,3 +183,29 @@ inp_test_present (GtkWidget *child,
 
   return window;
 }
+
+/**
+ * inp_test_find_button:
+ * @label: the button's label, with its mnemonic underline
+ *
+ * Returns: (transfer none) (nullable): the first button under @widget with @label, such as the
+ *   button of a toast
+ */
+GtkWidget *
+inp_test_find_button (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = inp_test_find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}

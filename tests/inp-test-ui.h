@@ -25,5 +25,7 @@ void       inp_test_run_in_application (InpTestAppFunc func);
 GtkWidget *inp_test_present         (GtkWidget  *child,
                                      int         width,
                                      int         height);
+GtkWidget *inp_test_find_button     (GtkWidget  *widget,
+                                     const char *label);
 
 G_END_DECLS

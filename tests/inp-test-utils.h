@@ -41,6 +41,20 @@ int      inp_test_compare_doubles (gconstpointer a,
                __FILE__, __LINE__, (guint) (timeout_ms), #flag); \
   } G_STMT_END
 
+/* Iterates the default main context until @condition holds; fails the test after @timeout_ms. */
+#define inp_test_wait_until(condition, timeout_ms) \
+  G_STMT_START { \
+    gint64 wait_deadline = g_get_monotonic_time () + (gint64) (timeout_ms) * 1000; \
+    while (!(condition)) \
+      { \
+        if (g_get_monotonic_time () > wait_deadline) \
+          g_error ("%s:%d: timed out after %u ms waiting for %s", \
+                   __FILE__, __LINE__, (guint) (timeout_ms), #condition); \
+        g_main_context_iteration (NULL, FALSE); \
+        g_usleep (1000); \
+      } \
+  } G_STMT_END
+
 double        inp_test_percentile     (GArray        *values,
                                        double         fraction);
 

@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "inp-application.h"
 #include "inp-catalog.h"
 #include "inp-endpoint.h"
@@ -745,6 +747,261 @@ run_resume_at_start (void)
   inp_test_run_in_application (test_resume_at_start);
 }
 
+static InpWindow *
+fresh_window (InpApplication *app)
+{
+  InpWindow *window = inp_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  inp_test_wait_for_frame (GTK_WIDGET (window));
+  g_assert_nonnull (inp_window_get_history_view (window));
+
+  return window;
+}
+
+static void
+restore_job (InpWindow     *window,
+             InpLibraryJob *job,
+             GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  inp_window_restore_job_async (window, job, FALSE, NULL, inp_test_result_cb, &result);
+  inp_window_restore_job_finish (window, inp_test_wait_result (&result, 10000), error);
+}
+
+static void
+assert_settings (InpWindow  *window,
+                 const char *model,
+                 const char *prompt,
+                 gint64      steps)
+{
+  g_autoptr(JsonObject) values = inp_param_form_dup_values (inp_window_get_param_form (window));
+  g_autofree char *shown = inp_prompt_panel_dup_prompt (inp_window_get_prompt_panel (window));
+  InpModel *selected = inp_model_picker_get_selected_model (inp_window_get_model_picker (window));
+
+  g_assert_cmpstr (inp_model_get_id (selected), ==, model);
+  g_assert_cmpstr (shown, ==, prompt);
+  g_assert_cmpint (json_object_get_int_member (values, "num_inference_steps"), ==, steps);
+}
+
+/* The inputs two jobs sent, but for the files, which may be uploaded under new names. */
+static void
+assert_same_input (InpLibraryJob *a,
+                   InpLibraryJob *b)
+{
+  JsonObject *first = json_node_get_object (inp_library_job_get_inputs (a));
+  JsonObject *second = json_node_get_object (inp_library_job_get_inputs (b));
+  g_autoptr(GList) names = json_object_get_members (first);
+
+  g_assert_cmpuint (json_object_get_size (first), ==, json_object_get_size (second));
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *value = json_object_get_member (first, l->data);
+      JsonNode *other = json_object_get_member (second, l->data);
+      const char *text = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_string (value) : NULL;
+
+      g_assert_nonnull (other);
+      if (text != NULL && (g_str_has_prefix (text, "data:") || g_str_has_prefix (text, "http")))
+        continue;
+      g_assert_true (json_node_equal (value, other));
+    }
+}
+
+static void
+test_history (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  InpLibrary *library = inp_window_get_library (window);
+  g_autoptr(JsonObject) values = json_object_new ();
+  g_autoptr(InpJob) job = NULL;
+  g_autoptr(InpJob) again = NULL;
+  g_autoptr(InpLibraryJob) recorded = NULL;
+  g_autoptr(InpLibraryJob) rerun = NULL;
+  g_autoptr(GError) error = NULL;
+  InpWindow *fresh;
+  InpMaskCanvas *canvas;
+  GListModel *jobs;
+  GtkWidget *undo;
+  guint creates;
+  gint64 job_id;
+
+  select_model (window, "stability-ai/stable-diffusion-inpainting");
+  inp_prompt_panel_set_prompt (inp_window_get_prompt_panel (window), "a red fox in the snow");
+  json_object_set_int_member (values, "num_inference_steps", 33);
+  json_object_set_int_member (values, "seed", 4242);
+  inp_param_form_set_values (inp_window_get_param_form (window), values);
+  job = generate (window);
+  wait_job (job);
+  g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_SUCCEEDED);
+  job_id = inp_job_get_library_id (job);
+  recorded = inp_library_get_job (library, job_id, &error);
+  g_assert_no_error (error);
+
+  /* A new window, with nothing open, takes the job back whole. */
+  fresh = fresh_window (app);
+  canvas = inp_window_get_canvas (fresh);
+  g_assert_null (inp_mask_canvas_get_image (canvas));
+  restore_job (fresh, recorded, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (inp_mask_canvas_get_image (canvas));
+  g_assert_cmpint (gdk_texture_get_width (inp_mask_canvas_get_image (canvas)), ==, 256);
+  g_assert_cmpint (gdk_texture_get_height (inp_mask_canvas_get_image (canvas)), ==, 192);
+  g_assert_cmpfloat_with_epsilon (inp_mask_get_coverage (inp_mask_canvas_get_mask (canvas)),
+                                  96.0 * 96.0 / (256.0 * 192.0), 0.005);
+  assert_settings (fresh, "stability-ai/stable-diffusion-inpainting", "a red fox in the snow", 33);
+
+  /* Run Again from the history tab sends the same input once more. */
+  creates = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CREATE);
+  jobs = G_LIST_MODEL (inp_window_get_job_queue (fresh));
+  g_assert_cmpuint (g_list_model_get_n_items (jobs), ==, 0);
+  g_signal_emit_by_name (inp_window_get_history_view (fresh), "run-again", recorded);
+  inp_test_wait_until (g_list_model_get_n_items (jobs) == 1, 30000);
+  again = g_list_model_get_item (jobs, 0);
+  wait_job (again);
+  g_assert_cmpint (inp_job_get_state (again), ==, INP_JOB_STATE_SUCCEEDED);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CREATE), ==, creates + 1);
+  rerun = inp_library_get_job (library, inp_job_get_library_id (again), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (inp_library_job_get_id (rerun), !=, job_id);
+  assert_same_input (recorded, rerun);
+
+  /* Ctrl+H's action shows the tab and puts the keyboard in it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fresh), "win.show-history", NULL));
+  g_assert_nonnull (gtk_window_get_focus (GTK_WINDOW (fresh)));
+  g_assert_true (gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (fresh)),
+                                         GTK_WIDGET (inp_window_get_history_view (fresh))));
+
+  /* Delete from the history tab, then undo with the window's own toast. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (inp_window_get_history_view (fresh)),
+                                             "history.delete", "x", job_id));
+  inp_test_wait_until ((undo = inp_test_find_button (GTK_WIDGET (fresh), "_Undo")) != NULL,
+                       30000);
+  g_signal_emit_by_name (undo, "clicked");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  {
+    g_autoptr(InpLibraryJob) kept = inp_library_get_job (library, job_id, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (kept);
+    g_assert_nonnull (g_file_peek_path (inp_library_job_get_image (kept)));
+    g_assert_true (g_file_query_exists (inp_library_job_get_image (kept), NULL));
+  }
+
+  /* Both windows go at once; each must be finalised. */
+  g_object_ref (window);
+  inp_test_destroy_and_finalize (fresh);
+  g_assert_finalize_object (window);
+}
+
+static void
+run_history (void)
+{
+  inp_test_run_in_application (test_history);
+}
+
+/* A job whose files are gone says so, and the window keeps what it shows. */
+static void
+test_history_files_gone (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  InpLibrary *library = inp_window_get_library (window);
+  g_autoptr(InpJob) job = NULL;
+  g_autoptr(InpLibraryJob) recorded = NULL;
+  g_autoptr(GError) error = NULL;
+  GdkTexture *shown;
+
+  select_model (window, "stability-ai/stable-diffusion-inpainting");
+  inp_prompt_panel_set_prompt (inp_window_get_prompt_panel (window), "a lighthouse");
+  job = generate (window);
+  wait_job (job);
+  recorded = inp_library_get_job (library, inp_job_get_library_id (job), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_unlink (g_file_peek_path (inp_library_job_get_mask (recorded))), ==, 0);
+
+  select_model (window, "stability-ai/sdxl");
+  inp_prompt_panel_set_prompt (inp_window_get_prompt_panel (window), "untouched");
+  shown = inp_mask_canvas_get_image (inp_window_get_canvas (window));
+  restore_job (window, recorded, &error);
+  g_assert_error (error, INP_ERROR, INP_ERROR_NOT_FOUND);
+  g_assert_true (inp_mask_canvas_get_image (inp_window_get_canvas (window)) == shown);
+  {
+    g_autofree char *prompt = inp_prompt_panel_dup_prompt (inp_window_get_prompt_panel (window));
+
+    g_assert_cmpstr (prompt, ==, "untouched");
+    g_assert_cmpstr (inp_model_get_id (inp_model_picker_get_selected_model (
+                       inp_window_get_model_picker (window))), ==, "stability-ai/sdxl");
+  }
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+run_history_files_gone (void)
+{
+  inp_test_run_in_application (test_history_files_gone);
+}
+
+static void
+open_file (InpWindow  *window,
+           const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  inp_window_open_async (window, file, NULL, inp_test_result_cb, &result);
+  g_assert_true (inp_window_open_finish (window, inp_test_wait_result (&result, 10000), &error));
+  g_assert_no_error (error);
+}
+
+/* A picture Inpainter made offers its settings back; any other picture offers nothing. */
+static void
+test_provenance_on_open (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  g_autoptr(JsonObject) values = json_object_new ();
+  g_autoptr(InpJob) job = NULL;
+  g_autoptr(GPtrArray) outputs = NULL;
+  g_autoptr(GError) error = NULL;
+  InpLibraryOutput *output;
+
+  select_model (window, "stability-ai/stable-diffusion-inpainting");
+  inp_prompt_panel_set_prompt (inp_window_get_prompt_panel (window), "a fox made of glass");
+  json_object_set_int_member (values, "num_inference_steps", 27);
+  inp_param_form_set_values (inp_window_get_param_form (window), values);
+  job = generate (window);
+  wait_job (job);
+  outputs = inp_library_list_outputs (inp_window_get_library (window),
+                                      inp_job_get_library_id (job), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outputs->len, >=, 1);
+  output = g_ptr_array_index (outputs, 0);
+
+  /* Other settings in the window, so that restoring shows. */
+  select_model (window, "stability-ai/sdxl");
+  inp_prompt_panel_set_prompt (inp_window_get_prompt_panel (window), "something else");
+
+  open_file (window, g_file_peek_path (inp_library_output_get_file (output)));
+  g_assert_nonnull (inp_window_get_provenance (window));
+  g_assert_nonnull (inp_test_find_button (GTK_WIDGET (window), "_Restore Settings"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.restore-settings", NULL));
+  assert_settings (window, "stability-ai/stable-diffusion-inpainting", "a fox made of glass", 27);
+  g_assert_null (inp_window_get_provenance (window));
+
+  open_file (window, picture_path);
+  g_assert_null (inp_window_get_provenance (window));
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+run_provenance_on_open (void)
+{
+  inp_test_run_in_application (test_provenance_on_open);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -788,6 +1045,9 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/generate/output-format", run_output_format);
   inp_test_ui_add_func ("/ui/generate/upload-strategy", run_upload_strategy);
   inp_test_ui_add_func ("/ui/generate/results-folder", run_results_folder);
+  inp_test_ui_add_func ("/ui/generate/history", run_history);
+  inp_test_ui_add_func ("/ui/generate/history-files-gone", run_history_files_gone);
+  inp_test_ui_add_func ("/ui/generate/provenance-on-open", run_provenance_on_open);
 
   status = g_test_run ();
 

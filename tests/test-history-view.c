@@ -67,19 +67,6 @@ add_job (InpLibrary          *library,
   return job_id;
 }
 
-/* Iterates the main context until @condition holds; fails the test after ten seconds. */
-#define WAIT_UNTIL(condition) \
-  G_STMT_START { \
-    gint64 wait_deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC; \
-    while (!(condition)) \
-      { \
-        if (g_get_monotonic_time () > wait_deadline) \
-          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #condition); \
-        g_main_context_iteration (NULL, FALSE); \
-        g_usleep (1000); \
-      } \
-  } G_STMT_END
-
 static void
 loading_cb (InpHistoryView *view,
             GParamSpec     *pspec,
@@ -94,7 +81,8 @@ static void
 wait_loaded (Fixture *fixture,
              guint    before)
 {
-  WAIT_UNTIL (fixture->n_loaded > before && !inp_history_view_get_loading (fixture->view));
+  inp_test_wait_until (fixture->n_loaded > before && !inp_history_view_get_loading (fixture->view),
+                       10000);
 }
 
 static void
@@ -140,7 +128,7 @@ fixture_close (Fixture *fixture)
   /* A thumbnail or query that was under way holds the library until its thread ends. */
   g_object_add_weak_pointer (G_OBJECT (fixture->library), (gpointer *) &fixture->library);
   g_object_unref (fixture->library);
-  WAIT_UNTIL (fixture->library == NULL);
+  inp_test_wait_until (fixture->library == NULL, 10000);
   inp_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
@@ -192,25 +180,6 @@ find_row (Fixture *fixture,
   return NULL;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Newest first; each row shows its prompt, model title, a relative date, a status that says what
  * went wrong, and a thumbnail of the first output decoded at display size. */
 static void
@@ -250,7 +219,8 @@ test_rows (void)
   row = find_row (&fixture, done);
   g_assert_cmpstr (inp_history_row_get_status_text (row), ==, "");
 
-  WAIT_UNTIL ((thumbnail = inp_history_row_get_thumbnail (find_row (&fixture, done))) != NULL);
+  inp_test_wait_until ((thumbnail = inp_history_row_get_thumbnail (find_row (&fixture, done)))
+                       != NULL, 10000);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (thumbnail), ==, 128);
   g_assert_cmpint (gdk_paintable_get_intrinsic_height (thumbnail), ==, 96);
   g_assert_null (inp_history_row_get_thumbnail (find_row (&fixture, failed)));
@@ -521,7 +491,7 @@ test_delete_undo (void)
   g_assert_false (g_file_test (mask_path, G_FILE_TEST_EXISTS));
 
   inp_test_wait_for_frame (fixture.window);
-  undo = find_button (GTK_WIDGET (fixture.view), "_Undo");
+  undo = inp_test_find_button (GTK_WIDGET (fixture.view), "_Undo");
   g_assert_nonnull (undo);
   before = fixture.n_loaded;
   g_signal_emit_by_name (undo, "clicked");
@@ -559,7 +529,8 @@ test_follows_library (void)
   thread = g_thread_new ("recorder", add_job_thread, fixture.library);
   job_id = GPOINTER_TO_INT (g_thread_join (g_steal_pointer (&thread)));
 
-  WAIT_UNTIL (n_jobs (&fixture) == 2 && !inp_history_view_get_loading (fixture.view));
+  inp_test_wait_until (n_jobs (&fixture) == 2 && !inp_history_view_get_loading (fixture.view),
+                       10000);
   g_assert_cmpint (job_id_at (&fixture, 0), ==, job_id);
   inp_test_wait_for_frame (fixture.window);
   g_assert_cmpstr (inp_history_row_get_status_text (find_row (&fixture, job_id)), ==,

@@ -50,6 +50,8 @@ inp_window_open_texture (InpWindow  *self,
   adw_window_title_set_subtitle (self->window_title, name);
   inp_window_update_centre (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  /* Pixels alone carry no provenance: an offer made for the previous picture goes. */
+  inp_window_history_offer (self, NULL);
 }
 
 /**
@@ -77,6 +79,7 @@ inp_window_new_canvas (InpWindow *self,
   title = g_strdup_printf (_("Blank, %d × %d"), width, height);
   adw_window_title_set_subtitle (self->window_title, title);
   inp_window_update_centre (self);
+  inp_window_history_offer (self, NULL);
 }
 
 static void

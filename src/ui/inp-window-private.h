@@ -7,10 +7,12 @@
 
 #include "inp-client.h"
 #include "inp-gallery.h"
+#include "inp-history-view.h"
 #include "inp-job-queue.h"
 #include "inp-model-picker.h"
 #include "inp-param-form.h"
 #include "inp-prompt-panel.h"
+#include "inp-restore.h"
 #include "inp-sandbox.h"
 #include "inp-window.h"
 
@@ -56,6 +58,14 @@ struct _InpWindow
   GCancellable         *connect_cancellable;
   gboolean              needs_token;
   guint                 exporting;
+
+  /* History and provenance (inp-window-history.c) */
+  GtkPaned             *results_paned;
+  GtkStackPage         *history_page;
+  GtkBox               *history_box;
+  InpHistoryView       *history;
+  InpRestoreData       *provenance;
+  AdwToast             *provenance_toast;
 };
 
 /* inp-window.c */
@@ -69,6 +79,13 @@ void       inp_window_update_centre          (InpWindow      *self);
 void       inp_window_generate_class_init    (GtkWidgetClass *widget_class);
 void       inp_window_generate_init          (InpWindow      *self);
 void       inp_window_generate_dispose       (InpWindow      *self);
+
+/* inp-window-history.c */
+void       inp_window_history_class_init     (GtkWidgetClass *widget_class);
+void       inp_window_history_init           (InpWindow      *self);
+void       inp_window_history_dispose        (InpWindow      *self);
+void       inp_window_history_offer          (InpWindow      *self,
+                                              InpRestoreData *provenance);
 
 /* inp-window-input.c */
 void       inp_window_input_class_init       (GtkWidgetClass *widget_class);

@@ -79,6 +79,7 @@ inp_window_constructed (GObject *object)
   self->settings = g_settings_new (APP_ID);
   restore_state (self);
   inp_window_generate_init (self);
+  inp_window_history_init (self);
 }
 
 static void
@@ -89,6 +90,7 @@ inp_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   inp_window_generate_dispose (self);
+  inp_window_history_dispose (self);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "canvas", NULL);
@@ -206,6 +208,22 @@ canvas_state_changed_cb (InpWindow  *self,
                                      !inp_mask_canvas_is_mask_empty (self->canvas));
 }
 
+typedef struct
+{
+  GdkPixbuf      *pixbuf;
+  InpRestoreData *provenance;
+} Opened;
+
+static void
+opened_free (Opened *opened)
+{
+  g_clear_object (&opened->pixbuf);
+  g_clear_pointer (&opened->provenance, inp_restore_data_free);
+  g_free (opened);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Opened, opened_free)
+
 static void
 load_picture_thread (GTask        *task,
                      gpointer      source,
@@ -217,7 +235,8 @@ load_picture_thread (GTask        *task,
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_file_get_parse_name (file);
-  GdkPixbuf *oriented;
+  g_autofree char *path = g_file_get_path (file);
+  Opened *opened;
 
   stream = g_file_read (file, cancellable, &error);
   if (stream != NULL)
@@ -233,9 +252,22 @@ load_picture_thread (GTask        *task,
       return;
     }
 
+  opened = g_new0 (Opened, 1);
   /* Cameras store portraits sideways with an orientation tag; show them upright. */
-  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
-  g_task_return_pointer (task, oriented, g_object_unref);
+  opened->pixbuf = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+
+  /* A picture Inpainter made says how; anything else simply has nothing to offer. */
+  if (path != NULL)
+    {
+      g_autoptr(GError) provenance_error = NULL;
+
+      opened->provenance = inp_restore_data_load_file (path, &provenance_error);
+      if (opened->provenance == NULL
+          && !g_error_matches (provenance_error, INP_ERROR, INP_ERROR_NOT_FOUND))
+        g_debug ("window: no provenance read from %s: %s", name, provenance_error->message);
+    }
+
+  g_task_return_pointer (task, opened, (GDestroyNotify) opened_free);
 }
 
 static void
@@ -245,13 +277,14 @@ picture_loaded_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   InpWindow *self = g_task_get_source_object (task);
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(Opened) opened = NULL;
+  GdkPixbuf *pixbuf;
   GError *error = NULL;
   GFile *file = g_task_get_task_data (task);
   g_autofree char *basename = g_file_get_basename (file);
 
-  pixbuf = g_task_propagate_pointer (G_TASK (result), &error);
-  if (pixbuf == NULL)
+  opened = g_task_propagate_pointer (G_TASK (result), &error);
+  if (opened == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -261,12 +294,14 @@ picture_loaded_cb (GObject      *source,
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  pixbuf = opened->pixbuf;
   g_debug ("window: opened %s, %d × %d", basename, gdk_pixbuf_get_width (pixbuf),
            gdk_pixbuf_get_height (pixbuf));
   inp_mask_canvas_set_pixbuf (self->canvas, pixbuf);
   adw_window_title_set_subtitle (self->window_title, basename);
   inp_window_update_centre (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  inp_window_history_offer (self, g_steal_pointer (&opened->provenance));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -275,7 +310,9 @@ picture_loaded_cb (GObject      *source,
  * @file: a picture (PNG, JPEG, WebP…)
  *
  * Decodes the picture off the main thread, then shows it on the canvas with an empty mask.
- * If it cannot be read, the picture and mask already open stay as they were.
+ * If it cannot be read, the picture and mask already open stay as they were. When the picture
+ * carries Inpainter's provenance, a toast offers to restore its settings
+ * (see inp_window_get_provenance()).
  */
 void
 inp_window_open_async (InpWindow           *self,
@@ -479,6 +516,7 @@ inp_window_class_init (InpWindowClass *klass)
   inp_window_generate_class_init (widget_class);
   inp_window_input_class_init (widget_class);
   inp_window_outpaint_class_init (widget_class);
+  inp_window_history_class_init (widget_class);
 
   g_type_ensure (INP_TYPE_MASK_CANVAS);
   g_type_ensure (INP_TYPE_MODEL_PICKER);

@@ -10,11 +10,13 @@
 #include "inp-application.h"
 #include "inp-client.h"
 #include "inp-gallery.h"
+#include "inp-history-view.h"
 #include "inp-job-queue.h"
 #include "inp-mask-canvas.h"
 #include "inp-model-picker.h"
 #include "inp-param-form.h"
 #include "inp-prompt-panel.h"
+#include "inp-restore.h"
 #include "inp-sandbox.h"
 
 G_BEGIN_DECLS
@@ -52,5 +54,17 @@ gboolean        inp_window_use_sandbox      (InpWindow       *self,
                                              GError         **error);
 GtkWidget      *inp_window_find_job_row     (InpWindow       *self,
                                              InpJob          *job);
+
+InpHistoryView *inp_window_get_history_view (InpWindow       *self);
+void            inp_window_restore_job_async  (InpWindow           *self,
+                                               InpLibraryJob       *job,
+                                               gboolean             run_again,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        inp_window_restore_job_finish (InpWindow           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+const InpRestoreData *inp_window_get_provenance (InpWindow     *self);
 
 G_END_DECLS
