@@ -275,29 +275,116 @@ test_add_bad_answers (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, 0);
 }
 
-static void
-test_translated (void)
+static gboolean
+zh_cn_is_built (void)
 {
-  g_autoptr(InpCatalog) catalog = inp_catalog_new_builtin (NULL);
   g_autofree char *mo = g_build_filename (inp_i18n_get_localedir (), "zh_CN", "LC_MESSAGES",
                                           "inpainter.mo", NULL);
-  InpModel *model;
 
   if (!g_file_test (mo, G_FILE_TEST_EXISTS))
     {
       g_test_skip ("the zh_CN catalogue is not built");
-      return;
+      return FALSE;
     }
+  return TRUE;
+}
+
+static void
+set_language (const char *language)
+{
+  g_setenv ("LANGUAGE", language, TRUE);
+  setlocale (LC_ALL, "");
+}
+
+static void
+test_translated (void)
+{
+  g_autoptr(InpCatalog) catalog = inp_catalog_new_builtin (NULL);
+  InpModel *model;
+
+  if (!zh_cn_is_built ())
+    return;
 
   model = inp_catalog_lookup (catalog, "cjwbw/rembg");
   g_assert_cmpstr (inp_model_get_title (model), ==, "Background Removal");
 
-  g_setenv ("LANGUAGE", "zh_CN", TRUE);
-  setlocale (LC_ALL, "");
+  set_language ("zh_CN");
   g_assert_cmpstr (inp_model_get_title (model), ==, "背景移除");
   g_assert_cmpstr (inp_model_get_description (model), !=, "Cuts the subject out and makes the background transparent");
-  g_setenv ("LANGUAGE", "", TRUE);
-  setlocale (LC_ALL, "");
+  set_language ("");
+}
+
+/* A field's label comes from the catalogue for the built-in models only: a model added by name
+ * has the server's English, which no translation knows, even where the words are the same. */
+static void
+test_translated_inputs (void)
+{
+  g_autoptr(InpCatalog) catalog = inp_catalog_new_builtin (NULL);
+  g_autoptr(InpCatalog) added = inp_catalog_new ();
+  g_autoptr(JsonObject) answer = sdxl_model_answer (FALSE);
+  g_autoptr(GError) error = NULL;
+  InpInputSchema *builtin_schema;
+  InpInputSchema *added_schema;
+  InpInputField *field;
+  GPtrArray *fields;
+  InpModel *model;
+
+  if (!zh_cn_is_built ())
+    return;
+
+  builtin_schema = inp_model_get_schema (inp_catalog_lookup (catalog, "stability-ai/sdxl"));
+  model = inp_catalog_add_from_json (added, answer, &error);
+  g_assert_no_error (error);
+  added_schema = inp_model_get_schema (model);
+
+  set_language ("zh_CN");
+
+  field = inp_input_schema_lookup (builtin_schema, "num_outputs");
+  g_assert_cmpstr (inp_input_field_get_title (field), ==, "输出数量");
+  g_assert_cmpstr (inp_input_field_get_description (field), ==, "要生成的图像数量");
+  /* A title the schema leaves out is made from the name, and translated all the same. */
+  field = inp_input_schema_lookup (builtin_schema, "scheduler");
+  g_assert_cmpstr (inp_input_field_get_title (field), ==, "调度器");
+  field = inp_input_schema_lookup (builtin_schema, "guidance_scale");
+  g_assert_cmpstr (inp_input_field_get_title (field), ==, "引导系数");
+  /* The field's "Prompt" is its own entry, not the prompt panel's. */
+  field = inp_input_schema_lookup (builtin_schema, "prompt");
+  g_assert_cmpstr (inp_input_field_get_title (field), ==, "提示词");
+
+  /* Every field of every built-in model has a translation. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (catalog)); i++)
+    {
+      g_autoptr(InpModel) item = g_list_model_get_item (G_LIST_MODEL (catalog), i);
+
+      fields = inp_input_schema_get_fields (inp_model_get_schema (item));
+      for (guint j = 0; j < fields->len; j++)
+        {
+          const char *title = inp_input_field_get_title (g_ptr_array_index (fields, j));
+
+          g_assert_true (g_utf8_validate (title, -1, NULL));
+          g_assert_false (g_regex_match_simple ("^[A-Z][a-z]+( [A-Z][a-z]+)*$", title, 0, 0));
+        }
+    }
+
+  /* Word-like choices get a label; the value sent stays as the schema has it. */
+  field = inp_input_schema_lookup (inp_model_get_schema (inp_catalog_lookup (catalog,
+                                                          "black-forest-labs/flux-fill-pro")),
+                                   "outpaint");
+  g_assert_cmpstr (inp_input_field_get_choice_label (field, "Zoom out 2x"), ==, "拉远 2 倍");
+  g_assert_cmpstr (json_array_get_string_element (inp_input_field_get_enum (field), 2), ==,
+                   "Zoom out 2x");
+  field = inp_input_schema_lookup (builtin_schema, "scheduler");
+  g_assert_cmpstr (inp_input_field_get_choice_label (field, "K_EULER"), ==, "K_EULER");
+
+  field = inp_input_schema_lookup (added_schema, "num_outputs");
+  g_assert_cmpstr (inp_input_field_get_title (field), ==, "Num Outputs");
+  g_assert_cmpstr (inp_input_field_get_description (field), ==, "Number of images to output.");
+  field = inp_input_schema_lookup (added_schema, "prompt");
+  g_assert_cmpstr (inp_input_field_get_title (field), ==, "Prompt");
+
+  set_language ("");
+  field = inp_input_schema_lookup (builtin_schema, "num_outputs");
+  g_assert_cmpstr (inp_input_field_get_title (field), ==, "Num Outputs");
 }
 
 int
@@ -314,6 +401,7 @@ main (int   argc,
   g_test_add_func ("/core/catalog/add-from-json", test_add_from_json);
   g_test_add_func ("/core/catalog/add-bad-answers", test_add_bad_answers);
   g_test_add_func ("/core/catalog/translated", test_translated);
+  g_test_add_func ("/core/catalog/translated-inputs", test_translated_inputs);
 
   return g_test_run ();
 }

@@ -57,4 +57,192 @@ static const char *catalog_strings[] G_GNUC_UNUSED = {
   N_("AnimateDiff"),
   /* Translators: what the model lucataco/animate-diff does, in one line */
   N_("Makes a short animation from a prompt"),
+
+  /* The models' settings, shown in the side panel's form. */
+  /* Translators: the title of a model setting: prompt of stability-ai/stable-diffusion-inpainting and 8 other models */
+  NC_("model input", "Prompt"),
+  /* Translators: what a model setting does: prompt of stability-ai/stable-diffusion-inpainting and 8 other models */
+  NC_("model input", "What the image should show"),
+  /* Translators: the title of a model setting: image of stability-ai/stable-diffusion-inpainting and 7 other models */
+  NC_("model input", "Image"),
+  /* Translators: what a model setting does: image of stability-ai/stable-diffusion-inpainting and 7 other models */
+  NC_("model input", "Input image"),
+  /* Translators: the title of a model setting: mask of stability-ai/stable-diffusion-inpainting and 3 other models */
+  NC_("model input", "Mask"),
+  /* Translators: what a model setting does: mask of stability-ai/stable-diffusion-inpainting and 3 other models */
+  NC_("model input", "Mask image: white areas are repainted, black areas are kept"),
+  /* Translators: the title of a model setting: height of stability-ai/stable-diffusion-inpainting and 3 other models */
+  NC_("model input", "Height"),
+  /* Translators: what a model setting does: height of stability-ai/stable-diffusion-inpainting and 3 other models */
+  NC_("model input", "Height of the output image in pixels"),
+  /* Translators: the title of a model setting: width of stability-ai/stable-diffusion-inpainting and 3 other models */
+  NC_("model input", "Width"),
+  /* Translators: what a model setting does: width of stability-ai/stable-diffusion-inpainting and 3 other models */
+  NC_("model input", "Width of the output image in pixels"),
+  /* Translators: the title of a model setting: negative_prompt of stability-ai/stable-diffusion-inpainting and 3 other models */
+  NC_("model input", "Negative Prompt"),
+  /* Translators: what a model setting does: negative_prompt of stability-ai/stable-diffusion-inpainting and 3 other models */
+  NC_("model input", "What the image should not show"),
+  /* Translators: the title of a model setting: num_outputs of stability-ai/stable-diffusion-inpainting and 6 other models */
+  NC_("model input", "Num Outputs"),
+  /* Translators: what a model setting does: num_outputs of stability-ai/stable-diffusion-inpainting and 6 other models */
+  NC_("model input", "Number of images to generate"),
+  /* Translators: the title of a model setting: num_inference_steps of stability-ai/stable-diffusion-inpainting and 7 other models */
+  NC_("model input", "Num Inference Steps"),
+  /* Translators: what a model setting does: num_inference_steps, steps of stability-ai/stable-diffusion-inpainting and 9 other models */
+  NC_("model input", "Number of denoising steps"),
+  /* Translators: the title of a model setting: guidance_scale of stability-ai/stable-diffusion-inpainting and 6 other models */
+  NC_("model input", "Guidance Scale"),
+  /* Translators: what a model setting does: guidance_scale of stability-ai/stable-diffusion-inpainting and 6 other models */
+  NC_("model input", "Scale for classifier-free guidance"),
+  /* Translators: the title of a model setting: scheduler of stability-ai/stable-diffusion-inpainting and 3 other models */
+  NC_("model input", "Scheduler"),
+  /* Translators: what a model setting does: scheduler of stability-ai/stable-diffusion-inpainting and 3 other models */
+  NC_("model input", "Sampling scheduler"),
+  /* Translators: the title of a model setting: seed of stability-ai/stable-diffusion-inpainting and 9 other models */
+  NC_("model input", "Seed"),
+  /* Translators: what a model setting does: seed of stability-ai/stable-diffusion-inpainting and 9 other models */
+  NC_("model input", "Random seed; leave blank for a random one"),
+  /* Translators: the title of a model setting: disable_safety_checker of stability-ai/stable-diffusion-inpainting and 4 other models */
+  NC_("model input", "Disable Safety Checker"),
+  /* Translators: what a model setting does: disable_safety_checker of stability-ai/stable-diffusion-inpainting and 4 other models */
+  NC_("model input", "Disable the safety checker for generated images"),
+  /* Translators: the title of a model setting: prompt_strength of stability-ai/sdxl and 4 other models */
+  NC_("model input", "Prompt Strength"),
+  /* Translators: what a model setting does: prompt_strength of stability-ai/sdxl and 4 other models */
+  NC_("model input", "How strongly the prompt changes the input image; 1.0 replaces it entirely"),
+  /* Translators: the title of a model setting: refine of stability-ai/sdxl */
+  NC_("model input", "Refine"),
+  /* Translators: what a model setting does: refine of stability-ai/sdxl */
+  NC_("model input", "Which refiner to use"),
+  /* Translators: the title of a model setting: high_noise_frac of stability-ai/sdxl */
+  NC_("model input", "High Noise Frac"),
+  /* Translators: what a model setting does: high_noise_frac of stability-ai/sdxl */
+  NC_("model input", "Fraction of noise for the expert ensemble refiner"),
+  /* Translators: the title of a model setting: refine_steps of stability-ai/sdxl */
+  NC_("model input", "Refine Steps"),
+  /* Translators: what a model setting does: refine_steps of stability-ai/sdxl */
+  NC_("model input", "Refinement steps for the base image refiner; defaults to the inference steps"),
+  /* Translators: the title of a model setting: apply_watermark of stability-ai/sdxl */
+  NC_("model input", "Apply Watermark"),
+  /* Translators: what a model setting does: apply_watermark of stability-ai/sdxl */
+  NC_("model input", "Mark the image as generated with an invisible watermark"),
+  /* Translators: the title of a model setting: lora_scale of stability-ai/sdxl and 3 other models */
+  NC_("model input", "Lora Scale"),
+  /* Translators: what a model setting does: lora_scale of stability-ai/sdxl and 3 other models */
+  NC_("model input", "LoRA additive scale"),
+  /* Translators: the title of a model setting: replicate_weights of stability-ai/sdxl */
+  NC_("model input", "Replicate Weights"),
+  /* Translators: what a model setting does: replicate_weights of stability-ai/sdxl */
+  NC_("model input", "LoRA weights to use instead of the default ones"),
+  /* Translators: the title of a model setting: guidance of black-forest-labs/flux-fill-dev and 1 other model */
+  NC_("model input", "Guidance"),
+  /* Translators: what a model setting does: guidance of black-forest-labs/flux-fill-dev and 1 other model */
+  NC_("model input", "Guidance strength"),
+  /* Translators: the title of a model setting: lora_weights of black-forest-labs/flux-fill-dev */
+  NC_("model input", "Lora Weights"),
+  /* Translators: what a model setting does: lora_weights of black-forest-labs/flux-fill-dev */
+  NC_("model input", "LoRA weights: a Replicate model, a Hugging Face path, or a CivitAI or .safetensors URL"),
+  /* Translators: the title of a model setting: megapixels of black-forest-labs/flux-fill-dev */
+  NC_("model input", "Megapixels"),
+  /* Translators: what a model setting does: megapixels of black-forest-labs/flux-fill-dev */
+  NC_("model input", "Approximate size of the output in megapixels"),
+  /* Translators: the title of a model setting: output_format of black-forest-labs/flux-fill-dev and 4 other models */
+  NC_("model input", "Output Format"),
+  /* Translators: what a model setting does: output_format of black-forest-labs/flux-fill-dev and 4 other models */
+  NC_("model input", "File format of the output images"),
+  /* Translators: the title of a model setting: output_quality of black-forest-labs/flux-fill-dev and 2 other models */
+  NC_("model input", "Output Quality"),
+  /* Translators: what a model setting does: output_quality of black-forest-labs/flux-fill-dev and 2 other models */
+  NC_("model input", "Quality of lossy output images, from 0 to 100; ignored for png"),
+  /* Translators: the title of a model setting: steps of black-forest-labs/flux-fill-pro and 1 other model */
+  NC_("model input", "Steps"),
+  /* Translators: the title of a model setting: outpaint of black-forest-labs/flux-fill-pro */
+  NC_("model input", "Outpaint"),
+  /* Translators: what a model setting does: outpaint of black-forest-labs/flux-fill-pro */
+  NC_("model input", "Extend the image outwards; the mask is ignored unless this is None"),
+  /* Translators: a choice in a model setting’s list: outpaint of black-forest-labs/flux-fill-pro */
+  NC_("model input choice", "None"),
+  /* Translators: a choice in a model setting’s list: outpaint of black-forest-labs/flux-fill-pro */
+  NC_("model input choice", "Zoom out 1.5x"),
+  /* Translators: a choice in a model setting’s list: outpaint of black-forest-labs/flux-fill-pro */
+  NC_("model input choice", "Zoom out 2x"),
+  /* Translators: a choice in a model setting’s list: outpaint of black-forest-labs/flux-fill-pro */
+  NC_("model input choice", "Make square"),
+  /* Translators: a choice in a model setting’s list: outpaint of black-forest-labs/flux-fill-pro */
+  NC_("model input choice", "Left outpaint"),
+  /* Translators: a choice in a model setting’s list: outpaint of black-forest-labs/flux-fill-pro */
+  NC_("model input choice", "Right outpaint"),
+  /* Translators: a choice in a model setting’s list: outpaint of black-forest-labs/flux-fill-pro */
+  NC_("model input choice", "Top outpaint"),
+  /* Translators: a choice in a model setting’s list: outpaint of black-forest-labs/flux-fill-pro */
+  NC_("model input choice", "Bottom outpaint"),
+  /* Translators: the title of a model setting: safety_tolerance of black-forest-labs/flux-fill-pro */
+  NC_("model input", "Safety Tolerance"),
+  /* Translators: what a model setting does: safety_tolerance of black-forest-labs/flux-fill-pro */
+  NC_("model input", "Safety tolerance, from 1 (strict) to 6 (permissive)"),
+  /* Translators: the title of a model setting: prompt_upsampling of black-forest-labs/flux-fill-pro */
+  NC_("model input", "Prompt Upsampling"),
+  /* Translators: what a model setting does: prompt_upsampling of black-forest-labs/flux-fill-pro */
+  NC_("model input", "Let the model rewrite the prompt for more detail"),
+  /* Translators: the title of a model setting: aspect_ratio of lucataco/flux-schnell-lora and 1 other model */
+  NC_("model input", "Aspect Ratio"),
+  /* Translators: what a model setting does: aspect_ratio of lucataco/flux-schnell-lora and 1 other model */
+  NC_("model input", "Aspect ratio of the output image"),
+  /* Translators: the title of a model setting: hf_lora of lucataco/flux-schnell-lora and 1 other model */
+  NC_("model input", "Hf Lora"),
+  /* Translators: what a model setting does: hf_lora of lucataco/flux-schnell-lora and 1 other model */
+  NC_("model input", "LoRA weights: a Hugging Face path, a Replicate or CivitAI URL, or a .safetensors URL"),
+  /* Translators: the title of a model setting: image_path of sujaykhandekar/object-removal */
+  NC_("model input", "Image Path"),
+  /* Translators: what a model setting does: image_path of sujaykhandekar/object-removal */
+  NC_("model input", "Input image, ideally square"),
+  /* Translators: the title of a model setting: objects_to_remove of sujaykhandekar/object-removal */
+  NC_("model input", "Objects To Remove"),
+  /* Translators: what a model setting does: objects_to_remove of sujaykhandekar/object-removal */
+  NC_("model input", "Comma-separated object classes to remove, without spaces"),
+  /* Translators: the title of a model setting: prompt_start of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Prompt Start"),
+  /* Translators: what a model setting does: prompt_start of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Prompt for the first frame"),
+  /* Translators: the title of a model setting: prompt_end of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Prompt End"),
+  /* Translators: what a model setting does: prompt_end of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Prompt for the last frame; separate several prompts with |"),
+  /* Translators: the title of a model setting: num_animation_frames of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Num Animation Frames"),
+  /* Translators: what a model setting does: num_animation_frames of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Number of key frames in the animation"),
+  /* Translators: the title of a model setting: num_interpolation_steps of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Num Interpolation Steps"),
+  /* Translators: what a model setting does: num_interpolation_steps of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Frames interpolated between key frames"),
+  /* Translators: the title of a model setting: gif_frames_per_second of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Gif Frames Per Second"),
+  /* Translators: what a model setting does: gif_frames_per_second of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Frames per second of the output"),
+  /* Translators: the title of a model setting: gif_ping_pong of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Gif Ping Pong"),
+  /* Translators: what a model setting does: gif_ping_pong of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Play the animation forwards and then backwards"),
+  /* Translators: the title of a model setting: film_interpolation of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Film Interpolation"),
+  /* Translators: what a model setting does: film_interpolation of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Interpolate frames with FILM"),
+  /* Translators: the title of a model setting: intermediate_output of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Intermediate Output"),
+  /* Translators: what a model setting does: intermediate_output of andreasjansson/stable-diffusion-animation */
+  NC_("model input", "Also return intermediate outputs during generation"),
+  /* Translators: the title of a model setting: motion_module of lucataco/animate-diff */
+  NC_("model input", "Motion Module"),
+  /* Translators: what a model setting does: motion_module of lucataco/animate-diff */
+  NC_("model input", "Motion module"),
+  /* Translators: the title of a model setting: path of lucataco/animate-diff */
+  NC_("model input", "Path"),
+  /* Translators: what a model setting does: path of lucataco/animate-diff */
+  NC_("model input", "Base model weights"),
+  /* Translators: the title of a model setting: n_prompt of lucataco/animate-diff */
+  NC_("model input", "N Prompt"),
+  /* Translators: what a model setting does: n_prompt of lucataco/animate-diff */
+  NC_("model input", "What the animation should not show"),
 };

@@ -29,6 +29,7 @@ struct _InpInputField
   guint            has_minimum : 1;
   guint            has_maximum : 1;
   guint            required : 1;
+  guint            translatable : 1;
 };
 
 struct _InpInputSchema
@@ -41,6 +42,25 @@ struct _InpInputSchema
 
 G_DEFINE_FINAL_TYPE (InpInputSchema, inp_input_schema, G_TYPE_OBJECT)
 G_DEFINE_BOXED_TYPE (InpInputField, inp_input_field, inp_input_field_ref, inp_input_field_unref)
+
+/* The gettext contexts of the built-in models' schema texts, as tools/update-catalog-strings
+ * writes them: a field's "Prompt" is not the prompt panel's, nor its "Output Format" the
+ * preferences' one. */
+#define FIELD_CONTEXT "model input"
+#define CHOICE_CONTEXT "model input choice"
+
+/* pgettext() through libc's dgettext() rather than g_dpgettext2(): GLib decides once per process
+ * whether to translate at all, and a process that switches language, as the tests do, would keep
+ * the first answer. Returns @text itself when the catalogue has no translation. */
+static const char *
+translate_in_context (const char *context,
+                      const char *text)
+{
+  g_autofree char *key = g_strconcat (context, "\004", text, NULL);
+  const char *translated = dgettext (GETTEXT_PACKAGE, key);
+
+  return translated == key ? text : translated;
+}
 
 /* Fields */
 
@@ -79,25 +99,52 @@ inp_input_field_get_name (const InpInputField *field)
 /**
  * inp_input_field_get_title:
  *
- * Returns: the schema's title, or a title made from the name (`num_outputs` → "Num Outputs").
+ * Returns: the schema's title, or a title made from the name (`num_outputs` → "Num Outputs"),
+ *   translated when the schema is a built-in model's.
  */
 const char *
 inp_input_field_get_title (const InpInputField *field)
 {
   g_return_val_if_fail (field != NULL, NULL);
-  return field->title;
+  return field->translatable ? translate_in_context (FIELD_CONTEXT, field->title)
+                             : field->title;
 }
 
 /**
  * inp_input_field_get_description:
  *
- * Returns: (nullable): the schema's description.
+ * Returns: (nullable): the schema's description, translated when the schema is a built-in
+ *   model's.
  */
 const char *
 inp_input_field_get_description (const InpInputField *field)
 {
   g_return_val_if_fail (field != NULL, NULL);
-  return field->description;
+
+  if (field->description == NULL || !field->translatable)
+    return field->description;
+  return translate_in_context (FIELD_CONTEXT, field->description);
+}
+
+/**
+ * inp_input_field_get_choice_label:
+ * @value: one of the field's enum values
+ *
+ * What to show for @value. The value itself is what the model is sent; only a built-in model's
+ * values that read as words ("Zoom out 2x") have a translated label.
+ *
+ * Returns: the label, translated when the schema is a built-in model's; else @value.
+ */
+const char *
+inp_input_field_get_choice_label (const InpInputField *field,
+                                  const char          *value)
+{
+  g_return_val_if_fail (field != NULL, NULL);
+  g_return_val_if_fail (value != NULL, NULL);
+
+  if (!field->translatable)
+    return value;
+  return translate_in_context (CHOICE_CONTEXT, value);
 }
 
 InpFieldType
@@ -577,6 +624,27 @@ inp_input_schema_new_from_openapi (JsonObject  *openapi_schema,
     }
 
   return inp_input_schema_new_from_input (input, schemas, error);
+}
+
+/**
+ * inp_input_schema_set_translatable:
+ *
+ * Marks the fields' titles, descriptions and word-like choices as English strings that
+ * tools/update-catalog-strings copied into the translations: true of the built-in models only.
+ * A model added by name keeps its server's text, which no catalogue knows.
+ */
+void
+inp_input_schema_set_translatable (InpInputSchema *self,
+                                   gboolean        translatable)
+{
+  g_return_if_fail (INP_IS_INPUT_SCHEMA (self));
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      InpInputField *field = g_ptr_array_index (self->fields, i);
+
+      field->translatable = !!translatable;
+    }
 }
 
 /**

@@ -77,6 +77,8 @@ void            inp_input_field_unref            (InpInputField        *field);
 const char     *inp_input_field_get_name         (const InpInputField  *field);
 const char     *inp_input_field_get_title        (const InpInputField  *field);
 const char     *inp_input_field_get_description  (const InpInputField  *field);
+const char     *inp_input_field_get_choice_label (const InpInputField  *field,
+                                                  const char           *value);
 InpFieldType    inp_input_field_get_field_type   (const InpInputField  *field);
 JsonNode       *inp_input_field_get_default      (const InpInputField  *field);
 gboolean        inp_input_field_has_minimum      (const InpInputField  *field);
@@ -92,6 +94,8 @@ InpInputSchema *inp_input_schema_new_from_openapi (JsonObject          *openapi_
 InpInputSchema *inp_input_schema_new_from_input   (JsonObject          *input_schema,
                                                    JsonObject          *components,
                                                    GError             **error);
+void            inp_input_schema_set_translatable (InpInputSchema      *self,
+                                                   gboolean             translatable);
 GPtrArray      *inp_input_schema_get_fields       (InpInputSchema      *self);
 InpInputField  *inp_input_schema_lookup           (InpInputSchema      *self,
                                                    const char          *name);

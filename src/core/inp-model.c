@@ -208,7 +208,8 @@ check_file_input (InpModel    *self,
 /**
  * inp_model_new_from_json:
  * @object: one entry of `models.json`
- * @translatable: whether the title and description are English strings with translations
+ * @translatable: whether the title, description and input texts are English strings with
+ *   translations (the built-in models)
  * @error: return location for an %INP_ERROR_PROTOCOL error
  *
  * Returns: (transfer full) (nullable): the model.
@@ -281,6 +282,7 @@ inp_model_new_from_json (JsonObject  *object,
   self->schema = inp_input_schema_new_from_input (self->input_json, self->components_json, error);
   if (self->schema == NULL)
     return NULL;
+  inp_input_schema_set_translatable (self->schema, translatable);
 
   self->image_input = g_strdup (get_string (object, "image_input"));
   self->mask_input = g_strdup (get_string (object, "mask_input"));

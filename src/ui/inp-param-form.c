@@ -657,11 +657,16 @@ build_row (InpParamForm *self,
                                 && !inp_input_field_is_required (field);
       if (param->has_unset_choice)
         gtk_string_list_append (labels, C_("choice", "Automatic"));
+      /* The list shows labels; param_get_value() sends the enum value at the same position. */
       for (guint i = 0; i < json_array_get_length (choices); i++)
         {
-          g_autofree char *label = format_node (json_array_get_element (choices, i));
+          JsonNode *choice = json_array_get_element (choices, i);
+          g_autofree char *label = format_node (choice);
 
-          gtk_string_list_append (labels, label);
+          if (JSON_NODE_HOLDS_VALUE (choice) && json_node_get_value_type (choice) == G_TYPE_STRING)
+            gtk_string_list_append (labels, inp_input_field_get_choice_label (field, label));
+          else
+            gtk_string_list_append (labels, label);
         }
       adw_combo_row_set_model (ADW_COMBO_ROW (param->row), G_LIST_MODEL (labels));
       g_object_unref (labels);
