@@ -100,7 +100,7 @@ inp_application_open (GApplication  *app,
 
   /* One canvas per window: the first picture named opens, as an editor opens its first file. */
   if (n_files > 0)
-    inp_window_open_async (INP_WINDOW (window), files[0], NULL, NULL, NULL);
+    inp_window_open_file (INP_WINDOW (window), files[0]);
 
   gtk_window_present (window);
 }

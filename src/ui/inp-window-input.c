@@ -134,7 +134,7 @@ drop_cb (GtkDropTarget *target,
 {
   if (G_VALUE_HOLDS (value, G_TYPE_FILE))
     {
-      inp_window_open_async (self, g_value_get_object (value), NULL, NULL, NULL);
+      inp_window_open_file (self, g_value_get_object (value));
       return TRUE;
     }
 
@@ -259,7 +259,7 @@ use_as_image_cb (InpWindow  *self,
                  InpGallery *gallery)
 {
   /* Iterating: the result becomes the picture to paint on next. */
-  inp_window_open_async (self, file, NULL, NULL, NULL);
+  inp_window_open_file (self, file);
 }
 
 static void

@@ -362,6 +362,23 @@ open_done_cb (GObject      *source,
     inp_window_show_toast (self, error->message);
 }
 
+/**
+ * inp_window_open_file:
+ * @file: a picture
+ *
+ * Opens @file as inp_window_open_async() does, for callers with nothing to do afterwards
+ * (a drop, the command line, a result used as the picture): a failure is shown as a toast.
+ */
+void
+inp_window_open_file (InpWindow *self,
+                      GFile     *file)
+{
+  g_return_if_fail (INP_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  inp_window_open_async (self, file, NULL, open_done_cb, NULL);
+}
+
 static void
 open_chosen_cb (GObject      *source,
                 GAsyncResult *result,
@@ -372,7 +389,7 @@ open_chosen_cb (GObject      *source,
 
   self->choosing = FALSE;
   if (file != NULL && !g_cancellable_is_cancelled (self->cancellable))
-    inp_window_open_async (self, file, NULL, open_done_cb, NULL);
+    inp_window_open_file (self, file);
 }
 
 static void

@@ -35,6 +35,8 @@ void           inp_window_open_async   (InpWindow            *self,
 gboolean       inp_window_open_finish  (InpWindow            *self,
                                         GAsyncResult         *result,
                                         GError              **error);
+void           inp_window_open_file    (InpWindow            *self,
+                                        GFile                *file);
 void           inp_window_open_texture (InpWindow            *self,
                                         GdkTexture           *texture,
                                         const char           *name);
