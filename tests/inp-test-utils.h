@@ -50,8 +50,8 @@ int      inp_test_compare_doubles (gconstpointer a,
         if (g_get_monotonic_time () > wait_deadline) \
           g_error ("%s:%d: timed out after %u ms waiting for %s", \
                    __FILE__, __LINE__, (guint) (timeout_ms), #condition); \
-        g_main_context_iteration (NULL, FALSE); \
-        g_usleep (1000); \
+        if (!g_main_context_iteration (NULL, FALSE)) \
+          g_usleep (1000); \
       } \
   } G_STMT_END
 

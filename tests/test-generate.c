@@ -39,8 +39,7 @@ ready_window (InpApplication *app)
   inp_test_wait_for_frame (GTK_WIDGET (window));
 
   /* The token comes from the environment, the endpoint from the settings: the test's sandbox. */
-  while (inp_window_get_client (INP_WINDOW (window)) == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  inp_test_wait_until (inp_window_get_client (INP_WINDOW (window)) != NULL, 30000);
   g_assert_null (inp_window_get_sandbox (INP_WINDOW (window)));
 
   inp_window_open_async (INP_WINDOW (window), file, NULL, inp_test_result_cb, &result);
@@ -312,8 +311,7 @@ test_cancel (InpApplication *app)
   inp_prompt_panel_set_prompt (inp_window_get_prompt_panel (window), "sandbox:slow a red fox");
 
   job = generate (window);
-  while (inp_job_get_state (job) != INP_JOB_STATE_RUNNING)
-    g_main_context_iteration (NULL, TRUE);
+  inp_test_wait_until (inp_job_get_state (job) == INP_JOB_STATE_RUNNING, 30000);
 
   row = inp_window_find_job_row (window, job);
   g_assert_true (gtk_widget_activate_action (row, "job.cancel", NULL));
@@ -360,7 +358,7 @@ test_sandbox_mode (InpApplication *app)
   g_autoptr(InpJob) job = NULL;
   g_autoptr(InpLibraryOutput) output = NULL;
   InpMaskCanvas *canvas = inp_window_get_canvas (window);
-  GdkTexture *picture;
+  g_autoptr(GdkTexture) picture = NULL;
   InpGallery *gallery;
   GtkWidget *badge;
 
@@ -388,14 +386,13 @@ test_sandbox_mode (InpApplication *app)
   gtk_widget_activate_action (GTK_WIDGET (window), "canvas.clear", NULL);
   g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
   g_signal_emit_by_name (gallery, "use-as-mask", inp_library_output_get_file (output));
-  while (inp_mask_canvas_is_mask_empty (canvas))
-    g_main_context_iteration (NULL, TRUE);
+  inp_test_wait_until (!inp_mask_canvas_is_mask_empty (canvas), 30000);
   g_assert_cmpfloat (inp_mask_get_coverage (inp_mask_canvas_get_mask (canvas)), <, 1.0);
 
-  picture = inp_mask_canvas_get_image (canvas);
+  /* Held, so that the new picture's texture cannot reuse the old one's freed address. */
+  picture = g_object_ref (inp_mask_canvas_get_image (canvas));
   g_signal_emit_by_name (gallery, "use-as-image", inp_library_output_get_file (output));
-  while (inp_mask_canvas_get_image (canvas) == picture)
-    g_main_context_iteration (NULL, TRUE);
+  inp_test_wait_until (inp_mask_canvas_get_image (canvas) != picture, 30000);
   g_assert_true (inp_mask_canvas_is_mask_empty (canvas));
 
   inp_test_destroy_and_finalize (window);
