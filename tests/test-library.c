@@ -24,7 +24,7 @@
 #include "inp-test-media.h"
 #include "inp-test-utils.h"
 
-#define PLANTED_TOKEN "r8_PLANTEDtokenNEVERtoBEstored0123456789"
+#define PLANTED_TOKEN "r8_PLANTED-token-never-to-be-stored-0123456789"
 
 typedef struct
 {
