@@ -1118,6 +1118,7 @@ test_added_model_kept (InpApplication *app)
   guint fetches = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_MODEL);
   g_autofree char *ids = added_ids (window);
   g_autoptr(JsonObject) values = NULL;
+  InpModel *kept;
   GtkWidget *list;
   GtkWidget *remove;
 
@@ -1132,8 +1133,17 @@ test_added_model_kept (InpApplication *app)
   generate_with_added (window);
   g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_MODEL), ==, fetches);
 
-  /* Removed with its row's button: gone from the list, and the catalogue's first is chosen. */
+  /* Its row's update button fetches it again, and the latest version takes its place. */
   inp_model_picker_get_group (picker, ADDED_GROUP, NULL, &list);
+  kept = inp_model_picker_get_selected_model (picker);
+  g_signal_emit_by_name (find_button_with_tooltip (list, "Update to the Latest Version"), "clicked");
+  inp_test_wait_until (inp_model_picker_get_selected_model (picker) != kept, 10000);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_MODEL), ==, fetches + 1);
+  g_clear_pointer (&ids, g_free);
+  ids = added_ids (window);
+  g_assert_cmpstr (ids, ==, ADDED_MODEL);
+
+  /* Removed with its row's button: gone from the list, and the catalogue's first is chosen. */
   remove = find_button_with_tooltip (list, "Remove Model");
   g_assert_nonnull (remove);
   g_signal_emit_by_name (remove, "clicked");

@@ -230,6 +230,17 @@ update_rows (InpModelPicker *self)
     }
 }
 
+/* Fetching it again brings the latest version, which replaces the one kept. */
+static void
+update_clicked_cb (GtkButton *button,
+                   InpModel  *model)
+{
+  InpModelPicker *self = g_object_get_data (G_OBJECT (button), "inp-picker");
+
+  g_debug ("model-picker: asking to update %s", inp_model_get_id (model));
+  g_signal_emit (self, signals[ADD_MODEL_REQUESTED], 0, inp_model_get_id (model));
+}
+
 static void
 remove_clicked_cb (GtkButton *button,
                    InpModel  *model)
@@ -266,7 +277,19 @@ create_row_cb (gpointer item,
 
   if (group->info->tasks == 0)
     {
+      GtkWidget *update = gtk_button_new_from_icon_name ("view-refresh-symbolic");
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+      gtk_widget_set_valign (update, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (update, "flat");
+      gtk_widget_set_tooltip_text (update, _("Update to the Latest Version"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (update),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Update to the Latest Version"),
+                                      -1);
+      g_object_set_data (G_OBJECT (update), "inp-picker", group->picker);
+      g_signal_connect_object (update, "clicked", G_CALLBACK (update_clicked_cb), model, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), update);
 
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (remove, "flat");
@@ -578,8 +601,9 @@ inp_model_picker_dup_blocker (InpModelPicker *self,
  * inp_model_picker_add_model:
  * @model: a model fetched by name
  *
- * Lists @model among the models added by name, and chooses it. A model already listed is only
- * chosen.
+ * Lists @model among the models added by name, and chooses it. An added model of the same id is
+ * replaced: fetching a model again is how it is updated to its latest version. A model of the
+ * catalogue is only chosen. When the list of added models cannot be written, the picker says why.
  */
 void
 inp_model_picker_add_model (InpModelPicker *self,
@@ -592,9 +616,6 @@ inp_model_picker_add_model (InpModelPicker *self,
   g_return_if_fail (INP_IS_MODEL (model));
 
   existing = inp_catalog_lookup (self->catalog, inp_model_get_id (model));
-  if (existing == NULL)
-    existing = inp_custom_models_lookup (self->custom, inp_model_get_id (model));
-
   if (existing == NULL)
     {
       if (!inp_custom_models_add (self->custom, model, &error))
@@ -866,8 +887,9 @@ inp_model_picker_class_init (InpModelPickerClass *klass)
    * InpModelPicker::add-model-requested:
    * @name: the model's `owner/name`
    *
-   * The user asked to add a model by name. The handler fetches it and calls
-   * inp_model_picker_add_model(), or inp_model_picker_show_add_error() when that fails.
+   * The user asked to add a model by name, or to update one added before to its latest version.
+   * The handler fetches it and calls inp_model_picker_add_model(), or
+   * inp_model_picker_show_add_error() when that fails.
    */
   signals[ADD_MODEL_REQUESTED] =
     g_signal_new ("add-model-requested",
