@@ -221,24 +221,6 @@ active_window (InpApplication *app)
   return INP_WINDOW (window);
 }
 
-static gboolean
-label_contains (GtkWidget  *widget,
-                const char *text)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (label_contains (child, text))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 static char *
 write_picture (const char *name,
                int         width,
@@ -320,7 +302,7 @@ test_drop_not_a_picture (InpApplication *app)
 
   /* Refused by name in a toast; the canvas stays as it was. */
   drag_to_canvas (window, helper);
-  inp_test_wait_until (label_contains (GTK_WIDGET (window), "shopping-list.png"), 20000);
+  inp_test_wait_until (inp_test_label_shown (GTK_WIDGET (window), "shopping-list.png"), 20000);
   g_assert_null (inp_mask_canvas_get_image (inp_window_get_canvas (window)));
 
   helper_stop (helper);

@@ -1043,24 +1043,6 @@ find_button_with_tooltip (GtkWidget  *widget,
   return NULL;
 }
 
-static gboolean
-label_contains (GtkWidget  *widget,
-                const char *text)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (label_contains (child, text))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 /* Generates with the chosen model and checks the sandbox ran it by its version. */
 static void
 generate_with_added (InpWindow *window)
@@ -1192,8 +1174,8 @@ test_added_models_damaged (InpApplication *app)
   for (guint i = 0; i < inp_model_picker_get_n_groups (picker); i++)
     listed += g_list_model_get_n_items (inp_model_picker_get_group (picker, i, NULL, NULL));
   g_assert_cmpuint (listed, ==, g_list_model_get_n_items (G_LIST_MODEL (inp_catalog_get_default ())));
-  g_assert_true (label_contains (GTK_WIDGET (window), "The list of added models"));
-  g_assert_true (label_contains (GTK_WIDGET (window), "is damaged"));
+  g_assert_true (inp_test_label_shown (GTK_WIDGET (window), "The list of added models"));
+  g_assert_true (inp_test_label_shown (GTK_WIDGET (window), "is damaged"));
 
   inp_test_destroy_and_finalize (window);
 }
