@@ -1074,6 +1074,7 @@ test_added_model_add (InpApplication *app)
   GtkWidget *entry = inp_model_picker_get_add_entry (picker);
   guint fetches = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_MODEL);
   g_autofree char *ids = NULL;
+  GtkWidget *row;
 
   /* Typed as users copy it, fetched from the service, listed in its group and chosen. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "https://replicate.com/" ADDED_MODEL);
@@ -1085,8 +1086,8 @@ test_added_model_add (InpApplication *app)
   g_assert_cmpstr (ids, ==, ADDED_MODEL);
 
   /* A value chosen in its form, as a user would. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (inp_param_form_get_row (inp_window_get_param_form (window),
-                                                                     "scheduler")), 0);
+  row = inp_param_form_get_row (inp_window_get_param_form (window), "scheduler");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 0);
   generate_with_added (window);
 
   inp_test_destroy_and_finalize (window);
@@ -1102,6 +1103,7 @@ test_added_model_kept (InpApplication *app)
   g_autoptr(JsonObject) values = NULL;
   InpModel *kept;
   GtkWidget *list;
+  GtkWidget *update;
   GtkWidget *remove;
 
   /* A new start: listed, chosen again, its form as it was left, and it runs without being
@@ -1118,7 +1120,9 @@ test_added_model_kept (InpApplication *app)
   /* Its row's update button fetches it again, and the latest version takes its place. */
   inp_model_picker_get_group (picker, ADDED_GROUP, NULL, &list);
   kept = inp_model_picker_get_selected_model (picker);
-  g_signal_emit_by_name (find_button_with_tooltip (list, "Update to the Latest Version"), "clicked");
+  update = find_button_with_tooltip (list, "Update to the Latest Version");
+  g_assert_nonnull (update);
+  g_signal_emit_by_name (update, "clicked");
   inp_test_wait_until (inp_model_picker_get_selected_model (picker) != kept, 10000);
   g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_MODEL), ==, fetches + 1);
   g_clear_pointer (&ids, g_free);
@@ -1133,8 +1137,8 @@ test_added_model_kept (InpApplication *app)
   ids = added_ids (window);
   g_assert_cmpstr (ids, ==, "");
   g_assert_false (gtk_widget_get_visible (list));
-  g_assert_nonnull (inp_catalog_lookup (inp_catalog_get_default (),
-                                        inp_model_get_id (inp_model_picker_get_selected_model (picker))));
+  kept = inp_model_picker_get_selected_model (picker);
+  g_assert_nonnull (inp_catalog_lookup (inp_catalog_get_default (), inp_model_get_id (kept)));
 
   inp_test_destroy_and_finalize (window);
 }
@@ -1173,7 +1177,8 @@ test_added_models_damaged (InpApplication *app)
   inp_test_wait_for_frame (GTK_WIDGET (window));
   for (guint i = 0; i < inp_model_picker_get_n_groups (picker); i++)
     listed += g_list_model_get_n_items (inp_model_picker_get_group (picker, i, NULL, NULL));
-  g_assert_cmpuint (listed, ==, g_list_model_get_n_items (G_LIST_MODEL (inp_catalog_get_default ())));
+  g_assert_cmpuint (listed, ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (inp_catalog_get_default ())));
   g_assert_true (inp_test_label_shown (GTK_WIDGET (window), "The list of added models"));
   g_assert_true (inp_test_label_shown (GTK_WIDGET (window), "is damaged"));
 

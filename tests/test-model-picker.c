@@ -333,7 +333,8 @@ test_add_and_remove (void)
     g_autoptr(GError) error = NULL;
 
     json_object_set_string_member (json_object_get_object_member (object, "latest_version"), "id",
-                                   "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210");
+                                   "fedcba9876543210fedcba9876543210"
+                                   "fedcba9876543210fedcba9876543210");
     newer = inp_model_new_from_api (object, &error);
     g_assert_no_error (error);
     inp_model_picker_add_model (picker, newer);

@@ -651,6 +651,7 @@ inp_model_picker_remove_model (InpModelPicker *self,
   if (inp_custom_models_lookup (self->custom, inp_model_get_id (model)) != model)
     return;
 
+  /* The row that holds @model goes with it. */
   removed = g_object_ref (model);
   if (!inp_custom_models_remove (self->custom, inp_model_get_id (model), &error))
     {
@@ -693,6 +694,7 @@ inp_model_picker_set_custom_models (InpModelPicker  *self,
                                     InpCustomModels *models)
 {
   InpModel *remembered;
+  InpModel *listed;
   gboolean orphaned;
 
   g_return_if_fail (INP_IS_MODEL_PICKER (self));
@@ -706,9 +708,10 @@ inp_model_picker_set_custom_models (InpModelPicker  *self,
       gtk_filter_list_model_set_model (self->groups[i].model, G_LIST_MODEL (models));
 
   /* Chosen from the list given up: it is no longer offered. */
-  orphaned = self->selected != NULL
-             && inp_catalog_lookup (self->catalog, inp_model_get_id (self->selected)) == NULL
-             && inp_custom_models_lookup (models, inp_model_get_id (self->selected)) != self->selected;
+  listed = self->selected != NULL
+           ? inp_custom_models_lookup (models, inp_model_get_id (self->selected)) : NULL;
+  orphaned = self->selected != NULL && listed != self->selected
+             && inp_catalog_lookup (self->catalog, inp_model_get_id (self->selected)) == NULL;
   remembered = find_remembered (self);
   if (orphaned || inp_custom_models_lookup (models, inp_model_get_id (remembered)) == remembered)
     inp_model_picker_set_selected_model (self, remembered);

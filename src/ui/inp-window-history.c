@@ -149,7 +149,8 @@ job_loaded_cb (GObject      *source,
   GError *error = NULL;
 
   restore->data = inp_restore_data_load_job_finish (result, &error);
-  if (restore->data == NULL || (restore->model = lookup_model (self, restore->data, &error)) == NULL)
+  if (restore->data == NULL
+      || (restore->model = lookup_model (self, restore->data, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
