@@ -209,3 +209,29 @@ inp_test_find_button (GtkWidget  *widget,
 
   return NULL;
 }
+
+/**
+ * inp_test_find_label:
+ * @text: the label's text
+ *
+ * Returns: (transfer none) (nullable): the first label under @widget showing @text, such as the
+ *   title of a toast
+ */
+GtkWidget *
+inp_test_find_label (GtkWidget  *widget,
+                     const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = inp_test_find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
