@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "inp-compare-view.h"
 #include "inp-frame-animation.h"
 #include "inp-gallery-item.h"
@@ -682,6 +684,18 @@ test_gallery_save_as (Fixture       *fixture,
   /* Saving again replaces, as the chooser has asked the user. */
   error = save (fixture, output, path);
   g_assert_no_error (error);
+
+  /* Where only the picture may be written, as through the document portal, it is saved and the
+   * message says that its settings file is not. */
+  g_assert_true (g_remove (sidecar) == 0);
+  g_assert_true (g_mkdir (sidecar, 0700) == 0);
+  g_assert_true (g_remove (path) == 0);
+  error = save (fixture, output, path);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "was saved, but not the settings file"));
+  assert_same_contents (source, path);
+  g_clear_error (&error);
+  g_assert_true (g_rmdir (sidecar) == 0);
 
   /* A folder that does not exist: a clear message naming the file, and nothing written. */
   error = save (fixture, output, bad_path);
