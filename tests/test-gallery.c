@@ -569,39 +569,11 @@ assert_same_contents (const char *a,
   g_assert_cmpmem (contents_a, length_a, contents_b, length_b);
 }
 
-/* The first widget under @widget, itself included, that is a label or a button showing @text. */
-static GtkWidget *
-find_text (GtkWidget  *widget,
-           GType       type,
-           const char *text)
-{
-  const char *shown = NULL;
-
-  if (type == GTK_TYPE_LABEL && GTK_IS_LABEL (widget))
-    shown = gtk_label_get_label (GTK_LABEL (widget));
-  else if (type == GTK_TYPE_BUTTON && GTK_IS_BUTTON (widget))
-    shown = gtk_button_get_label (GTK_BUTTON (widget));
-  if (g_strcmp0 (shown, text) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_text (child, type, text);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 find_label (GtkWidget  *widget,
             const char *text)
 {
-  return find_text (widget, GTK_TYPE_LABEL, text) != NULL;
+  return inp_test_find_label (widget, text) != NULL;
 }
 
 /* Whether a toast with @title is on show. */
@@ -734,7 +706,7 @@ static void
 click_undo (GtkWidget *overlay)
 {
   /* The toast's own button, pressed as a user would. */
-  GtkWidget *undo = find_text (overlay, GTK_TYPE_BUTTON, "_Undo");
+  GtkWidget *undo = inp_test_find_button (overlay, "_Undo");
 
   g_assert_nonnull (undo);
   g_signal_emit_by_name (undo, "clicked");
