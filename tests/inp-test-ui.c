@@ -186,6 +186,33 @@ inp_test_present (GtkWidget *child,
   return window;
 }
 
+/* The first widget under @widget, itself included, of @type that shows @text. */
+static GtkWidget *
+find_showing (GtkWidget  *widget,
+              GType       type,
+              const char *text)
+{
+  const char *shown = NULL;
+
+  if (type == GTK_TYPE_BUTTON && GTK_IS_BUTTON (widget))
+    shown = gtk_button_get_label (GTK_BUTTON (widget));
+  else if (type == GTK_TYPE_LABEL && GTK_IS_LABEL (widget))
+    shown = gtk_label_get_label (GTK_LABEL (widget));
+  if (shown != NULL && g_strcmp0 (shown, text) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_showing (child, type, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 /**
  * inp_test_find_button:
  * @label: the button's label, with its mnemonic underline
@@ -197,19 +224,21 @@ GtkWidget *
 inp_test_find_button (GtkWidget  *widget,
                       const char *label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
+  return find_showing (widget, GTK_TYPE_BUTTON, label);
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = inp_test_find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+/**
+ * inp_test_find_label:
+ * @text: the label's text
+ *
+ * Returns: (transfer none) (nullable): the first label under @widget showing @text, such as the
+ *   title of a toast
+ */
+GtkWidget *
+inp_test_find_label (GtkWidget  *widget,
+                     const char *text)
+{
+  return find_showing (widget, GTK_TYPE_LABEL, text);
 }
 
 /**

@@ -29,5 +29,7 @@ GtkWidget *inp_test_find_button     (GtkWidget  *widget,
                                      const char *label);
 gboolean   inp_test_label_shown     (GtkWidget  *widget,
                                      const char *text);
+GtkWidget *inp_test_find_label      (GtkWidget  *widget,
+                                     const char *text);
 
 G_END_DECLS

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "inp-compare-view.h"
 #include "inp-frame-animation.h"
 #include "inp-gallery-item.h"
@@ -567,39 +569,11 @@ assert_same_contents (const char *a,
   g_assert_cmpmem (contents_a, length_a, contents_b, length_b);
 }
 
-/* The first widget under @widget, itself included, that is a label or a button showing @text. */
-static GtkWidget *
-find_text (GtkWidget  *widget,
-           GType       type,
-           const char *text)
-{
-  const char *shown = NULL;
-
-  if (type == GTK_TYPE_LABEL && GTK_IS_LABEL (widget))
-    shown = gtk_label_get_label (GTK_LABEL (widget));
-  else if (type == GTK_TYPE_BUTTON && GTK_IS_BUTTON (widget))
-    shown = gtk_button_get_label (GTK_BUTTON (widget));
-  if (g_strcmp0 (shown, text) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_text (child, type, text);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 find_label (GtkWidget  *widget,
             const char *text)
 {
-  return find_text (widget, GTK_TYPE_LABEL, text) != NULL;
+  return inp_test_find_label (widget, text) != NULL;
 }
 
 /* Whether a toast with @title is on show. */
@@ -683,6 +657,18 @@ test_gallery_save_as (Fixture       *fixture,
   error = save (fixture, output, path);
   g_assert_no_error (error);
 
+  /* Where only the picture may be written, as through the document portal, it is saved and the
+   * message says that its settings file is not. */
+  g_assert_true (g_remove (sidecar) == 0);
+  g_assert_true (g_mkdir (sidecar, 0700) == 0);
+  g_assert_true (g_remove (path) == 0);
+  error = save (fixture, output, path);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "was saved, but not the settings file"));
+  assert_same_contents (source, path);
+  g_clear_error (&error);
+  g_assert_true (g_rmdir (sidecar) == 0);
+
   /* A folder that does not exist: a clear message naming the file, and nothing written. */
   error = save (fixture, output, bad_path);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
@@ -720,7 +706,7 @@ static void
 click_undo (GtkWidget *overlay)
 {
   /* The toast's own button, pressed as a user would. */
-  GtkWidget *undo = find_text (overlay, GTK_TYPE_BUTTON, "_Undo");
+  GtkWidget *undo = inp_test_find_button (overlay, "_Undo");
 
   g_assert_nonnull (undo);
   g_signal_emit_by_name (undo, "clicked");

@@ -130,6 +130,24 @@ inp_application_open (GApplication  *app,
 }
 
 static void
+new_from_clipboard_action (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *window = gtk_application_get_active_window (app);
+
+  /* A window already holding a picture keeps it, with its mask: the pasted one gets its own. */
+  if (window == NULL
+      || inp_mask_canvas_get_image (inp_window_get_canvas (INP_WINDOW (window))) != NULL)
+    window = GTK_WINDOW (inp_window_new (INP_APPLICATION (app)));
+
+  g_debug ("application: new from the clipboard");
+  inp_window_paste_picture (INP_WINDOW (window));
+  gtk_window_present (window);
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -199,6 +217,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "preferences", preferences_action },
   { "shortcuts", shortcuts_action },
+  { "new-from-clipboard", new_from_clipboard_action },
 };
 
 static void
@@ -228,6 +247,29 @@ inp_application_startup (GApplication *app)
   set_accels (GTK_APPLICATION (app), "win.toggle-sidebar", "F9");
 }
 
+static int
+inp_application_handle_local_options (GApplication *app,
+                                      GVariantDict *options)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_variant_dict_contains (options, "new-from-clipboard"))
+    return -1;
+
+  /* Through the action, so that a running instance opens the window rather than a second
+   * process: the desktop file's “New from Clipboard” starts `inpainter --new-from-clipboard`. */
+  if (!g_application_register (app, NULL, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-from-clipboard", NULL);
+
+  /* A running instance has done the work; this one goes on to present its new window. */
+  return g_application_get_is_remote (app) ? 0 : -1;
+}
+
 static void
 inp_application_dispose (GObject *object)
 {
@@ -250,11 +292,19 @@ inp_application_class_init (InpApplicationClass *klass)
   object_class->dispose = inp_application_dispose;
 
   app_class->activate = inp_application_activate;
+  app_class->handle_local_options = inp_application_handle_local_options;
   app_class->open = inp_application_open;
   app_class->startup = inp_application_startup;
 }
 
+static const GOptionEntry options[] = {
+  { "new-from-clipboard", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Start with the picture on the clipboard"), NULL },
+  { NULL },
+};
+
 static void
 inp_application_init (InpApplication *self)
 {
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }

@@ -739,9 +739,19 @@ save_thread (GTask        *task,
                     NULL, NULL, &error))
     goto failed;
 
+  /* Inside Flatpak the file chooser's portal grants the chosen file alone, so the settings file
+   * beside it can be refused: the picture is saved all the same, and the message says so. */
   if (source_path != NULL && destination_path != NULL
       && !inp_provenance_copy_sidecar (source_path, destination_path, cancellable, &error))
-    goto failed;
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        goto failed;
+
+      g_task_return_new_error (task, error->domain, error->code,
+                               _("“%s” was saved, but not the settings file beside it: %s"),
+                               name, error->message);
+      return;
+    }
 
   g_task_return_boolean (task, TRUE);
   return;

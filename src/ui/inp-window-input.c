@@ -82,6 +82,9 @@ inp_window_new_canvas (InpWindow *self,
   inp_window_history_offer (self, NULL);
 }
 
+/* How long to wait for a clipboard whose contents are not known yet. */
+#define CLIPBOARD_WAIT_MS 3000
+
 static void
 paste_read_cb (GObject      *source,
                GAsyncResult *result,
@@ -106,6 +109,96 @@ paste_read_cb (GObject      *source,
 }
 
 static void
+paste_read (InpWindow *self)
+{
+  /* Another application may be slow to hand the picture over; the window can close meanwhile. */
+  gdk_clipboard_read_texture_async (gtk_widget_get_clipboard (GTK_WIDGET (self)),
+                                    self->cancellable, paste_read_cb, inp_window_weak_new (self));
+}
+
+typedef struct
+{
+  GWeakRef      window;
+  GdkClipboard *clipboard;
+  gulong        changed_id;
+  guint         timeout_id;
+} ClipboardWait;
+
+static void
+clipboard_wait_done (ClipboardWait *wait)
+{
+  g_autoptr(InpWindow) self = g_weak_ref_get (&wait->window);
+
+  g_clear_signal_handler (&wait->changed_id, wait->clipboard);
+  g_clear_handle_id (&wait->timeout_id, g_source_remove);
+  g_clear_object (&wait->clipboard);
+  g_weak_ref_clear (&wait->window);
+  g_free (wait);
+
+  if (self != NULL)
+    paste_read (self);
+}
+
+static void
+clipboard_changed_cb (GdkClipboard  *clipboard,
+                      ClipboardWait *wait)
+{
+  clipboard_wait_done (wait);
+}
+
+static gboolean
+clipboard_timeout_cb (gpointer user_data)
+{
+  ClipboardWait *wait = user_data;
+
+  wait->timeout_id = 0;
+  clipboard_wait_done (wait);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * inp_window_paste_picture:
+ *
+ * Opens the picture on the clipboard as the canvas picture, with an empty mask, as Ctrl+V does,
+ * but also right after start-up (see below). When the clipboard holds no picture, a toast says
+ * so and the canvas stays as it was.
+ */
+void
+inp_window_paste_picture (InpWindow *self)
+{
+  GdkClipboard *clipboard;
+  GdkContentFormats *formats;
+  gsize n_types = 0;
+  gsize n_mime_types = 0;
+  ClipboardWait *wait;
+
+  g_return_if_fail (INP_IS_WINDOW (self));
+
+  clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
+  formats = gdk_clipboard_get_formats (clipboard);
+
+  /* Right after start-up the clipboard may not know its contents yet: X11 asks their owner,
+   * and Wayland only tells a window that has the keyboard. Reading then would find nothing, so
+   * an unknown clipboard is read once it changes, or after a while at the latest. */
+  gdk_content_formats_get_gtypes (formats, &n_types);
+  gdk_content_formats_get_mime_types (formats, &n_mime_types);
+  if (n_types > 0 || n_mime_types > 0)
+    {
+      paste_read (self);
+      return;
+    }
+
+  g_debug ("window: the clipboard's contents are not known yet; waiting for them");
+  wait = g_new0 (ClipboardWait, 1);
+  g_weak_ref_init (&wait->window, self);
+  wait->clipboard = g_object_ref (clipboard);
+  wait->changed_id = g_signal_connect (clipboard, "changed", G_CALLBACK (clipboard_changed_cb),
+                                       wait);
+  wait->timeout_id = g_timeout_add (CLIPBOARD_WAIT_MS, clipboard_timeout_cb, wait);
+}
+
+static void
 paste_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -120,9 +213,7 @@ paste_action (GtkWidget  *widget,
       return;
     }
 
-  /* Another application may be slow to hand the picture over; the window can close meanwhile. */
-  gdk_clipboard_read_texture_async (gtk_widget_get_clipboard (widget), self->cancellable,
-                                    paste_read_cb, inp_window_weak_new (self));
+  paste_read (self);
 }
 
 static gboolean

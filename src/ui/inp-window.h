@@ -43,6 +43,7 @@ void           inp_window_open_texture (InpWindow            *self,
 void           inp_window_new_canvas   (InpWindow            *self,
                                         int                   width,
                                         int                   height);
+void           inp_window_paste_picture (InpWindow           *self);
 
 InpModelPicker *inp_window_get_model_picker (InpWindow       *self);
 InpPromptPanel *inp_window_get_prompt_panel (InpWindow       *self);
