@@ -159,6 +159,12 @@ test_lookup (void)
                  == model);
   g_assert_null (inp_catalog_lookup (catalog, "stability-ai/sdxl2"));
   g_assert_null (inp_catalog_lookup_version (catalog, "deadbeef"));
+
+  /* Results name their model by its title; one the catalogue lacks, by its id. */
+  g_assert_cmpstr (inp_catalog_get_title_for (catalog, "stability-ai/sdxl"), ==,
+                   inp_model_get_title (model));
+  g_assert_cmpstr (inp_catalog_get_title_for (catalog, "someone/else"), ==, "someone/else");
+  g_assert_cmpstr (inp_catalog_get_title_for (catalog, NULL), ==, "");
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "inp-image.h"
 #include "inp-library-gallery.h"
 #include "inp-library.h"
+#include "inp-catalog.h"
 #include "inp-result-viewer.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
@@ -1009,6 +1010,12 @@ test_gallery_viewer_animation (Fixture       *fixture,
   g_object_ref (viewer);
   while (!inp_result_viewer_get_loaded (viewer))
     g_main_context_iteration (NULL, TRUE);
+
+  /* Its title is the model's name, not its owner/name id. */
+  g_assert_nonnull (inp_test_find_label (GTK_WIDGET (viewer), inp_catalog_get_title_for (
+    inp_catalog_get_default (), "andreasjansson/stable-diffusion-animation")));
+  g_assert_null (inp_test_find_label (GTK_WIDGET (viewer),
+                                      "andreasjansson/stable-diffusion-animation"));
 
   paintable = inp_compare_view_get_after (inp_result_viewer_get_compare_view (viewer));
   g_assert_true (INP_IS_FRAME_ANIMATION (paintable));

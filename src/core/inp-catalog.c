@@ -190,6 +190,31 @@ inp_catalog_lookup (InpCatalog *self,
 }
 
 /**
+ * inp_catalog_get_title_for:
+ * @id: (nullable): "owner/name"
+ *
+ * What to call the model with @id where results are shown: its translated title when the
+ * catalogue has it, otherwise the id itself.
+ *
+ * Returns: (transfer none): the title, the id, or "" for %NULL
+ */
+const char *
+inp_catalog_get_title_for (InpCatalog *self,
+                           const char *id)
+{
+  InpModel *model;
+
+  g_return_val_if_fail (INP_IS_CATALOG (self), NULL);
+
+  if (id == NULL)
+    return "";
+
+  model = inp_catalog_lookup (self, id);
+
+  return model != NULL ? inp_model_get_title (model) : id;
+}
+
+/**
  * inp_catalog_lookup_version:
  * @version: a 64-hex version id
  *

@@ -24,6 +24,8 @@ InpCatalog *inp_catalog_new_builtin        (GError      **error);
 InpCatalog *inp_catalog_get_default        (void);
 InpModel   *inp_catalog_lookup             (InpCatalog   *self,
                                             const char   *id);
+const char *inp_catalog_get_title_for      (InpCatalog   *self,
+                                            const char   *id);
 InpModel   *inp_catalog_lookup_version     (InpCatalog   *self,
                                             const char   *version);
 InpModel   *inp_catalog_add_from_json      (InpCatalog   *self,

@@ -139,9 +139,8 @@ load_cb (GObject      *object,
 static char *
 make_caption (InpLibraryOutput *output)
 {
-  const char *id = inp_library_output_get_model (output);
-  InpModel *model = id != NULL ? inp_catalog_lookup (inp_catalog_get_default (), id) : NULL;
-  const char *name = model != NULL ? inp_model_get_title (model) : (id != NULL ? id : "");
+  const char *name = inp_catalog_get_title_for (inp_catalog_get_default (),
+                                                inp_library_output_get_model (output));
 
   if (inp_library_output_get_index (output) == 0)
     return g_strdup (name);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-catalog.h"
 #include "inp-frame-animation.h"
 #include "inp-result-viewer.h"
 #include "inp-thumbnail-loader.h"
@@ -169,7 +170,9 @@ inp_result_viewer_constructed (GObject *object)
 
   G_OBJECT_CLASS (inp_result_viewer_parent_class)->constructed (object);
 
-  adw_window_title_set_title (self->window_title, inp_library_output_get_model (self->output));
+  adw_window_title_set_title (self->window_title,
+                              inp_catalog_get_title_for (inp_catalog_get_default (),
+                                                         inp_library_output_get_model (self->output)));
   adw_window_title_set_subtitle (self->window_title, prompt != NULL ? prompt : "");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "viewer.compare", FALSE);
 
