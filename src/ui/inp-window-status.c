@@ -192,11 +192,11 @@ describe_job (InpJob *job)
 }
 
 static void
-send (InpWindow     *self,
-      guint          notification_job_id,
-      guint          target_job_id,
-      const char    *title,
-      const char    *body)
+send_notification (InpWindow  *self,
+                   guint       notification_job_id,
+                   guint       target_job_id,
+                   const char *title,
+                   const char *body)
 {
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
   g_autoptr(GNotification) notification = g_notification_new (title);
@@ -242,7 +242,7 @@ notify_summary (InpWindow *self,
   else
     body = describe_job (latest);
 
-  send (self, 0, latest_id, title, body);
+  send_notification (self, 0, latest_id, title, body);
 }
 
 static void
@@ -279,8 +279,9 @@ job_finished_cb (InpWindow   *self,
       g_autofree char *body = describe_job (job);
 
       /* Translators: a notification's title, shown when the user is in another window. */
-      send (self, job_id, job_id, unseen.succeeded ? _("Inpainting finished")
-                                                   : _("Inpainting failed"), body);
+      send_notification (self, job_id, job_id,
+                         unseen.succeeded ? _("Inpainting finished") : _("Inpainting failed"),
+                         body);
       return;
     }
 
