@@ -1,5 +1,5 @@
 /* test-desktop-integration.c: notifications, running jobs in the title and the offline state,
- * with the whole window against a real sandbox and a notification server on the session bus
+ * with the whole window against a real sandbox and the notification server on the session bus
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +12,7 @@
 #include "inp-catalog.h"
 #include "inp-job-row.h"
 #include "inp-test-network.h"
+#include "inp-test-notifications.h"
 #include "inp-test-sandbox.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
@@ -22,161 +23,9 @@
 static InpSandbox *sandbox;
 static char *picture_path;
 
-/* The notification server: what GNOME Shell implements, recording what it is asked. Other
- * tests may run on the same session bus, so only calls from this process count. */
-typedef struct
-{
-  char     *method;
-  char     *id;
-  GVariant *notification;
-} Call;
-
-static GPtrArray *calls;
-static GDBusConnection *bus;
-
-static void
-call_free (Call *call)
-{
-  g_free (call->method);
-  g_free (call->id);
-  g_clear_pointer (&call->notification, g_variant_unref);
-  g_free (call);
-}
-
-static const char notifications_xml[] =
-  "<node>"
-  "  <interface name='org.gtk.Notifications'>"
-  "    <method name='AddNotification'>"
-  "      <arg type='s' name='app_id' direction='in'/>"
-  "      <arg type='s' name='id' direction='in'/>"
-  "      <arg type='a{sv}' name='notification' direction='in'/>"
-  "    </method>"
-  "    <method name='RemoveNotification'>"
-  "      <arg type='s' name='app_id' direction='in'/>"
-  "      <arg type='s' name='id' direction='in'/>"
-  "    </method>"
-  "  </interface>"
-  "</node>";
-
-static void
-notifications_method_call (GDBusConnection       *connection,
-                           const char            *sender,
-                           const char            *object_path,
-                           const char            *interface_name,
-                           const char            *method_name,
-                           GVariant              *parameters,
-                           GDBusMethodInvocation *invocation,
-                           gpointer               user_data)
-{
-  const char *app_id = NULL;
-  const char *id = NULL;
-  Call *call;
-
-  g_variant_get_child (parameters, 0, "&s", &app_id);
-  g_variant_get_child (parameters, 1, "&s", &id);
-  if (g_strcmp0 (sender, g_dbus_connection_get_unique_name (connection)) == 0)
-    {
-      g_assert_cmpstr (app_id, ==, APP_ID);
-      call = g_new0 (Call, 1);
-      call->method = g_strdup (method_name);
-      call->id = g_strdup (id);
-      if (g_str_equal (method_name, "AddNotification"))
-        call->notification = g_variant_get_child_value (parameters, 2);
-      g_ptr_array_add (calls, call);
-    }
-
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static const GDBusInterfaceVTable notifications_vtable = { notifications_method_call };
-
-static void
-name_acquired_cb (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         user_data)
-{
-  *(int *) user_data = 1;
-}
-
-static void
-name_lost_cb (GDBusConnection *connection,
-              const char      *name,
-              gpointer         user_data)
-{
-  *(int *) user_data = -1;
-}
-
-/* GApplication picks its notification backend once per process, at its first notification:
- * with org.gtk.Notifications owned already, it is the one GNOME Shell uses. */
-static void
-start_notification_server (void)
-{
-  g_autoptr(GDBusNodeInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-  int owned = 0;
-
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  info = g_dbus_node_info_new_for_xml (notifications_xml, &error);
-  g_assert_no_error (error);
-  g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
-                                     &notifications_vtable, NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  g_bus_own_name_on_connection (bus, "org.gtk.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
-                                name_acquired_cb, name_lost_cb, &owned, NULL);
-  while (owned == 0)
-    g_main_context_iteration (NULL, TRUE);
-  if (owned < 0)
-    g_error ("org.gtk.Notifications has another owner on this session bus");
-
-  calls = g_ptr_array_new_with_free_func ((GDestroyNotify) call_free);
-}
-
-static void
-pong_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                             NULL);
-
-  *(gboolean *) user_data = TRUE;
-}
-
-/* A round trip through the bus to this process: every message sent before it has arrived and
- * been handled once it returns. */
-static void
-sync_bus (void)
-{
-  gboolean done = FALSE;
-
-  g_dbus_connection_call (bus, g_dbus_connection_get_unique_name (bus), "/",
-                          "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
-                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, pong_cb, &done);
-  inp_test_wait_for (&done, 10000);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static Call *
-find_call (const char *method,
-           const char *id)
-{
-  for (guint i = 0; i < calls->len; i++)
-    {
-      Call *call = g_ptr_array_index (calls, i);
-
-      if (g_str_equal (call->method, method) && g_str_equal (call->id, id))
-        return call;
-    }
-
-  return NULL;
-}
-
 static const char *
-notification_string (Call       *call,
-                     const char *key)
+notification_string (InpTestNotificationCall *call,
+                     const char              *key)
 {
   const char *value = NULL;
 
@@ -324,14 +173,16 @@ activated_cb (GObject      *source,
 /* Clicks the notification as GNOME Shell does: its default action, through the application's
  * actions on the bus. */
 static void
-click (InpApplication *app,
-       Call           *call)
+click (InpApplication          *app,
+       InpTestNotificationCall *call)
 {
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (app));
   const char *action = notification_string (call, "default-action");
   g_autoptr(GVariant) target = NULL;
   GVariant *parameter;
   gboolean done = FALSE;
 
+  g_assert_nonnull (bus);
   g_assert_true (g_str_has_prefix (action, "app."));
   target = g_variant_lookup_value (call->notification, "default-action-target", NULL);
   g_assert_nonnull (target);
@@ -357,18 +208,18 @@ test_notify_when_away (InpApplication *app)
   g_autofree char *id = NULL;
   g_autofree char *body = NULL;
   InpLibraryOutput *selected;
-  Call *call;
+  InpTestNotificationCall *call;
 
   g_assert_true (g_application_get_is_registered (G_APPLICATION (app)));
-  g_ptr_array_set_size (calls, 0);
+  inp_test_notifications_clear ();
   leave (window);
   job = generate (window);
   wait_job (job);
   g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_SUCCEEDED);
 
   id = job_notification_id (window, job);
-  inp_test_wait_until (find_call ("AddNotification", id) != NULL, 10000);
-  call = find_call ("AddNotification", id);
+  inp_test_wait_until (inp_test_notifications_find ("AddNotification", id) != NULL, 10000);
+  call = inp_test_notifications_find ("AddNotification", id);
   g_assert_cmpstr (notification_string (call, "title"), ==, "Inpainting finished");
   /* The prompt's start: long prompts are cut at a word's end with an ellipsis. */
   body = expected_body ("a lighthouse at dusk, oil on canvas, with gulls circling…");
@@ -387,7 +238,7 @@ test_notify_when_away (InpApplication *app)
   g_assert_cmpint (inp_library_output_get_job_id (selected), ==, inp_job_get_library_id (job));
 
   /* Seen: the notification is withdrawn. */
-  inp_test_wait_until (find_call ("RemoveNotification", id) != NULL, 10000);
+  inp_test_wait_until (inp_test_notifications_find ("RemoveNotification", id) != NULL, 10000);
 
   inp_test_destroy_and_finalize (window);
 }
@@ -407,7 +258,7 @@ test_no_notification (InpApplication *app)
   g_autoptr(InpJob) cancelled = NULL;
   GtkWidget *row;
 
-  g_ptr_array_set_size (calls, 0);
+  inp_test_notifications_clear ();
   inp_test_wait_until (gtk_window_is_active (GTK_WINDOW (window)), 10000);
   watched = generate (window);
   wait_job (watched);
@@ -421,8 +272,8 @@ test_no_notification (InpApplication *app)
   wait_job (cancelled);
   g_assert_cmpint (inp_job_get_state (cancelled), ==, INP_JOB_STATE_CANCELLED);
 
-  sync_bus ();
-  g_assert_cmpuint (calls->len, ==, 0);
+  inp_test_notifications_sync ();
+  g_assert_cmpuint (inp_test_notifications_count (), ==, 0);
 
   inp_test_destroy_and_finalize (window);
 }
@@ -434,7 +285,7 @@ run_no_notification (void)
 }
 
 /* Several jobs that end while the user is away make one notification, not a pile; a failure
- * says so, and its click shows the job's row with the reason. */
+ * says so, and the click shows the failed job's row with the reason. */
 static void
 test_several_when_away (InpApplication *app)
 {
@@ -444,17 +295,18 @@ test_several_when_away (InpApplication *app)
   g_autofree char *failed_id = NULL;
   g_autofree char *summary_id = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *message = NULL;
   GtkWidget *row;
-  Call *call;
+  InpTestNotificationCall *call;
 
-  g_ptr_array_set_size (calls, 0);
+  inp_test_notifications_clear ();
   leave (window);
   failed = generate (window);
   wait_job (failed);
   g_assert_cmpint (inp_job_get_state (failed), ==, INP_JOB_STATE_FAILED);
   failed_id = job_notification_id (window, failed);
-  inp_test_wait_until (find_call ("AddNotification", failed_id) != NULL, 10000);
-  call = find_call ("AddNotification", failed_id);
+  inp_test_wait_until (inp_test_notifications_find ("AddNotification", failed_id) != NULL, 10000);
+  call = inp_test_notifications_find ("AddNotification", failed_id);
   g_assert_cmpstr (notification_string (call, "title"), ==, "Inpainting failed");
   body = expected_body ("sandbox:fail a lighthouse");
   g_assert_cmpstr (notification_string (call, "body"), ==, body);
@@ -464,20 +316,22 @@ test_several_when_away (InpApplication *app)
   wait_job (succeeded);
   summary_id = g_strdup_printf ("jobs-%u",
                                 gtk_application_window_get_id (GTK_APPLICATION_WINDOW (window)));
-  inp_test_wait_until (find_call ("AddNotification", summary_id) != NULL, 10000);
-  call = find_call ("AddNotification", summary_id);
+  inp_test_wait_until (inp_test_notifications_find ("AddNotification", summary_id) != NULL, 10000);
+  call = inp_test_notifications_find ("AddNotification", summary_id);
   g_assert_cmpstr (notification_string (call, "title"), ==, "1 picture is ready");
   g_assert_cmpstr (notification_string (call, "body"), ==, "1 job failed");
-  g_assert_nonnull (find_call ("RemoveNotification", failed_id));
+  g_assert_nonnull (inp_test_notifications_find ("RemoveNotification", failed_id));
 
-  /* The failed job's own notification: clicking it shows its row, with the reason. */
-  click (app, find_call ("AddNotification", failed_id));
+  /* A click shows the failed job's row, with the reason. */
+  click (app, call);
   inp_test_wait_until (gtk_window_is_active (GTK_WINDOW (window)), 10000);
   row = inp_window_find_job_row (window, failed);
   inp_test_wait_for_frame (GTK_WIDGET (window));
   g_assert_true (gtk_widget_get_mapped (row));
   g_assert_true (gtk_widget_has_focus (row));
-  inp_test_wait_until (find_call ("RemoveNotification", summary_id) != NULL, 10000);
+  message = inp_job_row_dup_message (INP_JOB_ROW (row));
+  g_assert_nonnull (strstr (message, "ran out of memory"));
+  inp_test_wait_until (inp_test_notifications_find ("RemoveNotification", summary_id) != NULL, 10000);
 
   inp_test_destroy_and_finalize (window);
 }
@@ -612,7 +466,7 @@ main (int   argc,
 
   if (inp_test_ui_init (&argc, &argv))
     {
-      start_notification_server ();
+      inp_test_notifications_take ();
       sandbox = inp_test_sandbox_start ("/v1");
       inp_test_sandbox_use_in_app (sandbox);
     }
@@ -635,8 +489,6 @@ main (int   argc,
   if (sandbox != NULL)
     inp_sandbox_stop (sandbox);
   g_clear_object (&sandbox);
-  g_clear_pointer (&calls, g_ptr_array_unref);
-  g_clear_object (&bus);
   inp_test_remove_tree (dir);
   g_free (picture_path);
 

@@ -87,11 +87,16 @@ inp_window_status_set_picture_name (InpWindow  *self,
 void
 inp_window_status_update (InpWindow *self)
 {
-  gboolean needs_network = self->client == NULL
-                           || inp_endpoint_get_needs_network (inp_client_get_endpoint (self->client));
-  gboolean offline = !inp_job_queue_get_online (self->queue);
+  gboolean needs_network;
 
-  gtk_revealer_set_reveal_child (self->offline_revealer, offline && needs_network);
+  /* Nothing to show once the window is being disposed. */
+  if (self->queue == NULL)
+    return;
+
+  needs_network = self->client == NULL
+                  || inp_endpoint_get_needs_network (inp_client_get_endpoint (self->client));
+  gtk_revealer_set_reveal_child (self->offline_revealer,
+                                 needs_network && !inp_job_queue_get_online (self->queue));
 }
 
 static void
@@ -130,7 +135,7 @@ withdraw (InpWindow *self,
 static void
 withdraw_all (InpWindow *self)
 {
-  if (self->unseen->len == 0)
+  if (self->unseen == NULL || self->unseen->len == 0)
     return;
 
   g_debug ("window: withdrawing the notifications of %u jobs", self->unseen->len);
@@ -217,17 +222,24 @@ notify_summary (InpWindow *self,
 {
   guint n_pictures = 0;
   guint n_failed = 0;
+  guint target_id = latest_id;
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
 
+  /* A click shows the last failure, with its reason, rather than the pictures that are fine. */
   for (guint i = 0; i < self->unseen->len; i++)
     {
       Unseen *unseen = &g_array_index (self->unseen, Unseen, i);
 
       if (unseen->succeeded)
-        n_pictures += unseen->n_outputs;
+        {
+          n_pictures += unseen->n_outputs;
+        }
       else
-        n_failed++;
+        {
+          n_failed++;
+          target_id = unseen->job_id;
+        }
     }
 
   /* Translators: a notification's title when several jobs ended while the user was away. */
@@ -242,7 +254,7 @@ notify_summary (InpWindow *self,
   else
     body = describe_job (latest);
 
-  send_notification (self, 0, latest_id, title, body);
+  send_notification (self, 0, target_id, title, body);
 }
 
 static void
@@ -389,8 +401,7 @@ void
 inp_window_status_dispose (InpWindow *self)
 {
   /* Their action would find no window. */
-  if (self->unseen != NULL)
-    withdraw_all (self);
+  withdraw_all (self);
   g_clear_pointer (&self->unseen, g_array_unref);
   g_clear_pointer (&self->picture_name, g_free);
 }
