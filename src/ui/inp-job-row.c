@@ -40,6 +40,7 @@ static const char *
 state_text (InpJobRow *self)
 {
   if (inp_job_queue_is_waiting_for_network (self->queue, self->job))
+    /* Translators: a job's state while the computer is offline; it starts by itself later. */
     return _("Waiting for network");
   if (inp_job_queue_is_waiting (self->queue, self->job))
     return _("Waiting for a free slot");

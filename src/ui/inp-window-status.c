@@ -242,11 +242,12 @@ notify_summary (InpWindow *self,
         }
     }
 
-  /* Translators: a notification's title when several jobs ended while the user was away. */
   if (n_pictures > 0)
+    /* Translators: a notification's title when several jobs ended while the user was away. */
     title = g_strdup_printf (ngettext ("%u picture is ready", "%u pictures are ready", n_pictures),
                              n_pictures);
   else
+    /* Translators: a notification's title or text when jobs ended while the user was away. */
     title = g_strdup_printf (ngettext ("%u job failed", "%u jobs failed", n_failed), n_failed);
 
   if (n_pictures > 0 && n_failed > 0)
@@ -289,11 +290,15 @@ job_finished_cb (InpWindow   *self,
   if (self->unseen->len == 1)
     {
       g_autofree char *body = describe_job (job);
+      const char *title;
 
-      /* Translators: a notification's title, shown when the user is in another window. */
-      send_notification (self, job_id, job_id,
-                         unseen.succeeded ? _("Inpainting finished") : _("Inpainting failed"),
-                         body);
+      if (unseen.succeeded)
+        /* Translators: a notification's title, shown when the user is in another window. */
+        title = _("Inpainting finished");
+      else
+        /* Translators: a notification's title, shown when the user is in another window. */
+        title = _("Inpainting failed");
+      send_notification (self, job_id, job_id, title, body);
       return;
     }
 
