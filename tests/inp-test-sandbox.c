@@ -9,6 +9,7 @@
 
 #include "inp-test-sandbox.h"
 #include "inp-test-utils.h"
+#include "inp-token.h"
 
 /**
  * inp_test_sandbox_start:
@@ -28,6 +29,22 @@ inp_test_sandbox_start (const char *prefix)
   g_assert_no_error (error);
 
   return sandbox;
+}
+
+/**
+ * inp_test_sandbox_use_in_app:
+ *
+ * Makes @sandbox the endpoint of the application's windows, as for a user who chose a custom
+ * endpoint and has the token in the environment.
+ */
+void
+inp_test_sandbox_use_in_app (InpSandbox *sandbox)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_setenv (INP_TOKEN_ENVIRONMENT_VARIABLE, INP_TEST_TOKEN, TRUE);
+  g_settings_set_string (settings, "endpoint", "custom");
+  g_settings_set_string (settings, "custom-base-url", inp_sandbox_get_base_url (sandbox));
 }
 
 /**

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define INP_TEST_TOKEN "r8_test_token_0123456789"
 
 InpSandbox *inp_test_sandbox_start          (const char  *prefix);
+void        inp_test_sandbox_use_in_app     (InpSandbox  *sandbox);
 InpClient  *inp_test_client_new             (InpSandbox  *sandbox);
 GBytes     *inp_test_png_bytes              (int          width,
                                              int          height,

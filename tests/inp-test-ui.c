@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "inp-i18n.h"
+#include "inp-test-notifications.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
 
@@ -30,7 +31,10 @@ inp_test_ui_init (int    *argc,
 
   have_display = gtk_init_check ();
   if (have_display)
-    adw_init ();
+    {
+      adw_init ();
+      inp_test_notifications_start ();
+    }
 
   return have_display;
 }

@@ -51,6 +51,27 @@ inp_test_make_temp_dir (void)
   return path;
 }
 
+/**
+ * inp_test_set_user_dirs:
+ * @dir: a temporary folder of the test's
+ *
+ * Points `XDG_DATA_HOME` and `XDG_CACHE_HOME` into @dir, before anything reads them, so that the
+ * library and downloads of the test are its own.
+ *
+ * Returns: (transfer full): the data folder
+ */
+char *
+inp_test_set_user_dirs (const char *dir)
+{
+  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
+  g_autofree char *cache_dir = g_build_filename (dir, "cache", NULL);
+
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
+
+  return g_steal_pointer (&data_dir);
+}
+
 void
 inp_test_remove_tree (const char *path)
 {

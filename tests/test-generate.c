@@ -19,7 +19,6 @@
 #include "inp-test-sandbox.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
-#include "inp-token.h"
 #include "inp-window.h"
 
 static InpSandbox *sandbox;
@@ -1218,27 +1217,19 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GSettings) settings = NULL;
   g_autoptr(GBytes) picture = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *cache_dir = NULL;
   int status;
 
-  /* Before anything reads them: outputs go to a fresh data folder, the token is the sandbox's. */
+  /* Outputs go to a fresh data folder; the endpoint and the token are the sandbox's. */
   dir = inp_test_make_temp_dir ();
-  data_dir = g_build_filename (dir, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
-  cache_dir = g_build_filename (dir, "cache", NULL);
-  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
-  g_setenv (INP_TOKEN_ENVIRONMENT_VARIABLE, INP_TEST_TOKEN, TRUE);
+  data_dir = inp_test_set_user_dirs (dir);
 
   if (inp_test_ui_init (&argc, &argv))
     {
       sandbox = inp_test_sandbox_start ("/v1");
-      settings = g_settings_new (APP_ID);
-      g_settings_set_string (settings, "endpoint", "custom");
-      g_settings_set_string (settings, "custom-base-url", inp_sandbox_get_base_url (sandbox));
+      inp_test_sandbox_use_in_app (sandbox);
     }
 
   picture_path = g_build_filename (dir, "holiday.png", NULL);

@@ -10,6 +10,7 @@
 #include "inp-error.h"
 #include "inp-job-queue.h"
 #include "inp-test-models.h"
+#include "inp-test-network.h"
 #include "inp-test-sandbox.h"
 #include "inp-test-utils.h"
 
@@ -166,9 +167,13 @@ test_failure_and_retry (Fixture       *fixture,
   g_autoptr(InpJob) job = new_job (fixture, "stability-ai/sdxl", "sandbox:nsfw a fox");
   const GError *error;
   InpJob *retried;
+  guint id;
 
   g_signal_connect (queue, "job-finished", G_CALLBACK (job_finished_cb), &watch);
   inp_job_queue_add (queue, job);
+  id = inp_job_queue_get_job_id (queue, job);
+  g_assert_cmpuint (id, >, 0);
+  g_assert_true (inp_job_queue_lookup_job (queue, id) == job);
   wait_finished (&watch, 1);
 
   /* The model's own message is kept for the row to show. */
@@ -184,6 +189,10 @@ test_failure_and_retry (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (inp_job_get_values (retried), "prompt"), ==,
                    "sandbox:nsfw a fox");
   g_assert_true (inp_job_get_model (retried) == inp_job_get_model (job));
+  /* What refers to the job by its number now finds the retry. */
+  g_assert_cmpuint (inp_job_queue_get_job_id (queue, retried), ==, id);
+  g_assert_true (inp_job_queue_lookup_job (queue, id) == retried);
+  g_assert_cmpuint (inp_job_queue_get_job_id (queue, job), ==, 0);
   wait_finished (&watch, 2);
   g_assert_true (g_ptr_array_index (watch.order, 1) == retried);
   g_assert_error (inp_job_queue_get_error (queue, retried), INP_ERROR,
@@ -228,6 +237,79 @@ test_cancel (Fixture       *fixture,
   inp_test_assert_finalized_soon (g_steal_pointer (&queue));
 }
 
+static void
+online_changed_cb (InpJobQueue *queue,
+                   GParamSpec  *pspec,
+                   guint       *changes)
+{
+  (*changes)++;
+}
+
+/* Offline, jobs for the network wait instead of failing, and start by themselves when it is
+ * back; a job for a service on this machine runs regardless. */
+static void
+test_offline (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(InpJobQueue) queue = inp_job_queue_new (2);
+  g_autoptr(GNetworkMonitor) monitor = inp_test_network_monitor_new (FALSE);
+  g_autoptr(InpClient) local_client = inp_test_client_new (fixture->sandbox);
+  Watch watch = { 0, 0, g_ptr_array_new () };
+  g_autoptr(InpJob) remote = new_job (fixture, "stability-ai/sdxl", "a fox");
+  g_autoptr(InpJob) dropped = new_job (fixture, "stability-ai/sdxl", "a hare");
+  g_autoptr(InpJob) local = NULL;
+  guint changes = 0;
+
+  inp_endpoint_set_needs_network (inp_client_get_endpoint (local_client), FALSE);
+  local = inp_test_job_for_model (local_client, inp_test_lookup_model ("stability-ai/sdxl"),
+                                  fixture->dir);
+  g_signal_connect (queue, "job-finished", G_CALLBACK (job_finished_cb), &watch);
+  g_signal_connect (queue, "notify::online", G_CALLBACK (online_changed_cb), &changes);
+
+  g_assert_true (inp_job_queue_get_online (queue));
+  inp_job_queue_set_network_monitor (queue, monitor);
+  g_assert_true (inp_job_queue_get_network_monitor (queue) == monitor);
+  g_assert_false (inp_job_queue_get_online (queue));
+  g_assert_cmpuint (changes, ==, 1);
+
+  inp_job_queue_add (queue, remote);
+  inp_job_queue_add (queue, dropped);
+  inp_job_queue_add (queue, local);
+  g_assert_true (inp_job_queue_is_waiting_for_network (queue, remote));
+  g_assert_false (inp_job_queue_is_waiting (queue, remote));
+  g_assert_false (inp_job_queue_is_waiting_for_network (queue, local));
+  g_assert_cmpuint (inp_job_queue_get_n_running (queue), ==, 1);
+
+  /* A waiting job can still be cancelled: it leaves without a trace. */
+  inp_job_queue_cancel (queue, dropped);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (queue)), ==, 2);
+
+  wait_finished (&watch, 1);
+  g_assert_true (g_ptr_array_index (watch.order, 0) == local);
+  g_assert_cmpint (inp_job_get_state (local), ==, INP_JOB_STATE_SUCCEEDED);
+  g_assert_cmpint (inp_job_get_state (remote), ==, INP_JOB_STATE_READY);
+  g_assert_true (inp_job_queue_is_waiting_for_network (queue, remote));
+  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CREATE), ==, 1);
+
+  inp_test_network_monitor_set_available (INP_TEST_NETWORK_MONITOR (monitor), TRUE);
+  g_assert_true (inp_job_queue_get_online (queue));
+  g_assert_false (inp_job_queue_is_waiting_for_network (queue, remote));
+  g_assert_cmpint (inp_job_get_state (remote), >, INP_JOB_STATE_READY);
+  wait_finished (&watch, 2);
+  g_assert_cmpint (inp_job_get_state (remote), ==, INP_JOB_STATE_SUCCEEDED);
+  g_assert_cmpuint (inp_sandbox_count_requests (fixture->sandbox, INP_SANDBOX_ON_CREATE), ==, 2);
+  g_assert_cmpuint (changes, ==, 2);
+
+  /* Without a monitor the queue is simply online. */
+  inp_test_network_monitor_set_available (INP_TEST_NETWORK_MONITOR (monitor), FALSE);
+  g_assert_false (inp_job_queue_get_online (queue));
+  inp_job_queue_set_network_monitor (queue, NULL);
+  g_assert_true (inp_job_queue_get_online (queue));
+
+  g_ptr_array_unref (watch.order);
+  inp_test_assert_finalized_soon (g_steal_pointer (&queue));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +321,8 @@ main (int   argc,
   g_test_add ("/core/job-queue/failure-and-retry", Fixture, NULL, fixture_set_up,
               test_failure_and_retry, fixture_tear_down);
   g_test_add ("/core/job-queue/cancel", Fixture, NULL, fixture_set_up, test_cancel,
+              fixture_tear_down);
+  g_test_add ("/core/job-queue/offline", Fixture, NULL, fixture_set_up, test_offline,
               fixture_tear_down);
 
   return g_test_run ();

@@ -17,6 +17,7 @@ struct _InpEndpoint
   char    *base_url;
   char    *host;
   char    *origin;
+  gboolean needs_network;
 };
 
 G_DEFINE_FINAL_TYPE (InpEndpoint, inp_endpoint, G_TYPE_OBJECT)
@@ -223,6 +224,35 @@ inp_endpoint_get_base_url (InpEndpoint *self)
   g_return_val_if_fail (INP_IS_ENDPOINT (self), NULL);
 
   return self->base_url;
+}
+
+/**
+ * inp_endpoint_get_needs_network:
+ *
+ * Returns: whether reaching the endpoint needs the network; %TRUE unless
+ *   inp_endpoint_set_needs_network() said otherwise
+ */
+gboolean
+inp_endpoint_get_needs_network (InpEndpoint *self)
+{
+  g_return_val_if_fail (INP_IS_ENDPOINT (self), TRUE);
+
+  return self->needs_network;
+}
+
+/**
+ * inp_endpoint_set_needs_network:
+ * @needs_network: %FALSE for a service known to run on this machine, such as the sandbox
+ *
+ * A loopback address alone does not tell: it may be a local relay to the real service.
+ */
+void
+inp_endpoint_set_needs_network (InpEndpoint *self,
+                                gboolean     needs_network)
+{
+  g_return_if_fail (INP_IS_ENDPOINT (self));
+
+  self->needs_network = !!needs_network;
 }
 
 /**
@@ -462,4 +492,5 @@ inp_endpoint_class_init (InpEndpointClass *klass)
 static void
 inp_endpoint_init (InpEndpoint *self)
 {
+  self->needs_network = TRUE;
 }

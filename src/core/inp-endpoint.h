@@ -70,6 +70,9 @@ InpEndpoint   *inp_endpoint_new_from_settings    (GSettings         *settings,
 const char    *inp_endpoint_get_base_url         (InpEndpoint       *self);
 const char    *inp_endpoint_get_host             (InpEndpoint       *self);
 const char    *inp_endpoint_get_origin           (InpEndpoint       *self);
+gboolean       inp_endpoint_get_needs_network    (InpEndpoint       *self);
+void           inp_endpoint_set_needs_network    (InpEndpoint       *self,
+                                                  gboolean           needs_network);
 gboolean       inp_endpoint_is_same_origin       (InpEndpoint       *self,
                                                   const char        *url);
 char          *inp_endpoint_build_url            (InpEndpoint       *self,

@@ -5,10 +5,12 @@
 
 #include "config.h"
 
+#include "inp-endpoint.h"
 #include "inp-job-queue.h"
 
 typedef struct
 {
+  guint         id;
   InpJob       *job;
   GCancellable *cancellable;
   GError       *error;
@@ -22,9 +24,13 @@ struct _InpJobQueue
   GObject    parent_instance;
 
   /* Newest first, as a list of jobs is read. */
-  GPtrArray *entries;
-  int        max_running;
-  guint      n_running;
+  GPtrArray       *entries;
+  int              max_running;
+  guint            n_running;
+  guint            last_id;
+
+  GNetworkMonitor *monitor;
+  gboolean         online;
 };
 
 static void inp_job_queue_list_model_init (GListModelInterface *iface);
@@ -37,6 +43,8 @@ enum {
   PROP_0,
   PROP_MAX_RUNNING,
   PROP_N_RUNNING,
+  PROP_NETWORK_MONITOR,
+  PROP_ONLINE,
   N_PROPS
 };
 
@@ -182,6 +190,18 @@ start_entry (InpJobQueue *self,
   inp_job_run_async (entry->job, entry->cancellable, job_run_cb, g_object_ref (self));
 }
 
+static gboolean
+needs_network (InpJob *job)
+{
+  return inp_endpoint_get_needs_network (inp_client_get_endpoint (inp_job_get_client (job)));
+}
+
+static gboolean
+is_ready (Entry *entry)
+{
+  return !entry->running && inp_job_get_state (entry->job) == INP_JOB_STATE_READY;
+}
+
 static void
 start_waiting (InpJobQueue *self)
 {
@@ -190,7 +210,8 @@ start_waiting (InpJobQueue *self)
     {
       Entry *entry = g_ptr_array_index (self->entries, i - 1);
 
-      if (!entry->running && inp_job_get_state (entry->job) == INP_JOB_STATE_READY)
+      /* Sent while offline, a job would only fail: it waits for the network instead. */
+      if (is_ready (entry) && (self->online || !needs_network (entry->job)))
         start_entry (self, entry);
     }
 }
@@ -214,6 +235,7 @@ inp_job_queue_add (InpJobQueue *self,
   g_return_if_fail (find_entry (self, job, NULL) == NULL);
 
   entry = g_new0 (Entry, 1);
+  entry->id = ++self->last_id;
   entry->job = g_object_ref (job);
   entry->cancellable = g_cancellable_new ();
   g_ptr_array_insert (self->entries, 0, entry);
@@ -237,7 +259,68 @@ inp_job_queue_is_waiting (InpJobQueue *self,
 
   entry = find_entry (self, job, NULL);
 
-  return entry != NULL && !entry->running && inp_job_get_state (job) == INP_JOB_STATE_READY;
+  return entry != NULL && is_ready (entry) && !inp_job_queue_is_waiting_for_network (self, job);
+}
+
+/**
+ * inp_job_queue_is_waiting_for_network:
+ *
+ * Returns: whether @job has not started because the queue is offline (see #InpJobQueue:online);
+ *   it starts by itself when the network is back
+ */
+gboolean
+inp_job_queue_is_waiting_for_network (InpJobQueue *self,
+                                      InpJob      *job)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (INP_IS_JOB_QUEUE (self), FALSE);
+
+  entry = find_entry (self, job, NULL);
+
+  return entry != NULL && !self->online && is_ready (entry) && needs_network (job);
+}
+
+/**
+ * inp_job_queue_get_job_id:
+ *
+ * Returns: a number for @job that stays the same when it is retried, or 0 when @job is not in
+ *   the queue
+ */
+guint
+inp_job_queue_get_job_id (InpJobQueue *self,
+                          InpJob      *job)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (INP_IS_JOB_QUEUE (self), 0);
+
+  entry = find_entry (self, job, NULL);
+
+  return entry != NULL ? entry->id : 0;
+}
+
+/**
+ * inp_job_queue_lookup_job:
+ * @id: a number from inp_job_queue_get_job_id()
+ *
+ * Returns: (transfer none) (nullable): the job with @id (its latest retry), if still in the queue
+ */
+InpJob *
+inp_job_queue_lookup_job (InpJobQueue *self,
+                          guint        id)
+{
+  g_return_val_if_fail (INP_IS_JOB_QUEUE (self), NULL);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (self->entries, i);
+
+      if (entry->id == id)
+        return entry->job;
+    }
+
+  return NULL;
 }
 
 /**
@@ -279,6 +362,7 @@ inp_job_queue_retry (InpJobQueue *self,
 {
   g_autoptr(InpJob) copy = NULL;
   Entry *entry;
+  guint id;
 
   g_return_val_if_fail (INP_IS_JOB_QUEUE (self), NULL);
   g_return_val_if_fail (INP_IS_JOB (job), NULL);
@@ -286,9 +370,12 @@ inp_job_queue_retry (InpJobQueue *self,
   entry = find_entry (self, job, NULL);
   g_return_val_if_fail (entry != NULL && !entry->running, NULL);
 
+  /* The copy keeps the number, so that whatever refers to the job (a notification) follows it. */
+  id = entry->id;
   copy = inp_job_dup (job);
   inp_job_queue_remove (self, job);
   inp_job_queue_add (self, copy);
+  find_entry (self, copy, NULL)->id = id;
 
   return copy;
 }
@@ -414,6 +501,94 @@ inp_job_queue_get_n_running (InpJobQueue *self)
   return self->n_running;
 }
 
+/**
+ * inp_job_queue_get_online:
+ *
+ * Returns: whether jobs that need the network may start (see #InpJobQueue:network-monitor)
+ */
+gboolean
+inp_job_queue_get_online (InpJobQueue *self)
+{
+  g_return_val_if_fail (INP_IS_JOB_QUEUE (self), TRUE);
+
+  return self->online;
+}
+
+static void
+update_online (InpJobQueue *self)
+{
+  gboolean online = TRUE;
+
+  /* Limited or captive connectivity may still reach a relay on the local network: only a
+   * machine with no route out at all is offline. */
+  if (self->monitor != NULL)
+    online = g_network_monitor_get_network_available (self->monitor)
+             && g_network_monitor_get_connectivity (self->monitor) != G_NETWORK_CONNECTIVITY_LOCAL;
+
+  if (self->online == online)
+    return;
+
+  g_debug ("job-queue: %s", online ? "online" : "offline; new jobs wait for the network");
+  self->online = online;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
+  if (online)
+    start_waiting (self);
+}
+
+static void
+network_changed_cb (InpJobQueue     *self,
+                    GParamSpec      *pspec,
+                    GNetworkMonitor *monitor)
+{
+  update_online (self);
+}
+
+/**
+ * inp_job_queue_get_network_monitor:
+ *
+ * Returns: (transfer none) (nullable): the monitor that says whether the queue is online
+ */
+GNetworkMonitor *
+inp_job_queue_get_network_monitor (InpJobQueue *self)
+{
+  g_return_val_if_fail (INP_IS_JOB_QUEUE (self), NULL);
+
+  return self->monitor;
+}
+
+/**
+ * inp_job_queue_set_network_monitor:
+ * @monitor: (nullable): usually g_network_monitor_get_default(); %NULL to be always online
+ *
+ * While @monitor says the network is unavailable, jobs whose endpoint needs the network (see
+ * inp_endpoint_get_needs_network()) wait in the queue instead of failing; they start by
+ * themselves when it comes back. Jobs that already run are left to their own retries.
+ */
+void
+inp_job_queue_set_network_monitor (InpJobQueue     *self,
+                                   GNetworkMonitor *monitor)
+{
+  g_return_if_fail (INP_IS_JOB_QUEUE (self));
+  g_return_if_fail (monitor == NULL || G_IS_NETWORK_MONITOR (monitor));
+
+  if (self->monitor == monitor)
+    return;
+
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_func (self->monitor, network_changed_cb, self);
+  g_set_object (&self->monitor, monitor);
+  if (monitor != NULL)
+    {
+      g_signal_connect_object (monitor, "notify::network-available",
+                               G_CALLBACK (network_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (monitor, "notify::connectivity",
+                               G_CALLBACK (network_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NETWORK_MONITOR]);
+  update_online (self);
+}
+
 static void
 inp_job_queue_dispose (GObject *object)
 {
@@ -421,6 +596,9 @@ inp_job_queue_dispose (GObject *object)
 
   /* Running jobs hold a reference to the queue, so only an idle queue gets here. */
   inp_job_queue_cancel_all (self);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_func (self->monitor, network_changed_cb, self);
+  g_clear_object (&self->monitor);
 
   G_OBJECT_CLASS (inp_job_queue_parent_class)->dispose (object);
 }
@@ -453,6 +631,14 @@ inp_job_queue_get_property (GObject    *object,
       g_value_set_uint (value, self->n_running);
       break;
 
+    case PROP_NETWORK_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+
+    case PROP_ONLINE:
+      g_value_set_boolean (value, self->online);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -470,6 +656,10 @@ inp_job_queue_set_property (GObject      *object,
     {
     case PROP_MAX_RUNNING:
       inp_job_queue_set_max_running (self, g_value_get_int (value));
+      break;
+
+    case PROP_NETWORK_MONITOR:
+      inp_job_queue_set_network_monitor (self, g_value_get_object (value));
       break;
 
     default:
@@ -505,6 +695,25 @@ inp_job_queue_class_init (InpJobQueueClass *klass)
     g_param_spec_uint ("n-running", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * InpJobQueue:network-monitor:
+   *
+   * What says whether the network is there; %NULL (the default) means always online. The window
+   * sets g_network_monitor_get_default().
+   */
+  properties[PROP_NETWORK_MONITOR] =
+    g_param_spec_object ("network-monitor", NULL, NULL, G_TYPE_NETWORK_MONITOR,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * InpJobQueue:online:
+   *
+   * Whether jobs that need the network may start; while %FALSE they wait in the queue.
+   */
+  properties[PROP_ONLINE] =
+    g_param_spec_boolean ("online", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -523,4 +732,5 @@ inp_job_queue_init (InpJobQueue *self)
 {
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->max_running = INP_JOB_QUEUE_DEFAULT_MAX_RUNNING;
+  self->online = TRUE;
 }

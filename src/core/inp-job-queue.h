@@ -26,6 +26,12 @@ void          inp_job_queue_add             (InpJobQueue  *self,
                                              InpJob       *job);
 gboolean      inp_job_queue_is_waiting      (InpJobQueue  *self,
                                              InpJob       *job);
+gboolean      inp_job_queue_is_waiting_for_network (InpJobQueue *self,
+                                                    InpJob      *job);
+guint         inp_job_queue_get_job_id      (InpJobQueue  *self,
+                                             InpJob       *job);
+InpJob       *inp_job_queue_lookup_job      (InpJobQueue  *self,
+                                             guint         id);
 void          inp_job_queue_cancel          (InpJobQueue  *self,
                                              InpJob       *job);
 InpJob       *inp_job_queue_retry           (InpJobQueue  *self,
@@ -37,5 +43,10 @@ const GError *inp_job_queue_get_error       (InpJobQueue  *self,
                                              InpJob       *job);
 double        inp_job_queue_get_elapsed     (InpJobQueue  *self,
                                              InpJob       *job);
+
+GNetworkMonitor *inp_job_queue_get_network_monitor (InpJobQueue     *self);
+void             inp_job_queue_set_network_monitor (InpJobQueue     *self,
+                                                    GNetworkMonitor *monitor);
+gboolean         inp_job_queue_get_online          (InpJobQueue     *self);
 
 G_END_DECLS

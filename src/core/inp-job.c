@@ -138,6 +138,19 @@ inp_job_dup (InpJob *self)
 }
 
 /**
+ * inp_job_get_client:
+ *
+ * Returns: (transfer none): the client the job runs with
+ */
+InpClient *
+inp_job_get_client (InpJob *self)
+{
+  g_return_val_if_fail (INP_IS_JOB (self), NULL);
+
+  return self->client;
+}
+
+/**
  * inp_job_get_model:
  *
  * Returns: (transfer none): the model the job runs

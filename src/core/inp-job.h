@@ -50,6 +50,7 @@ InpJob        *inp_job_new              (InpClient            *client,
                                          JsonObject           *values,
                                          const char           *output_directory);
 InpJob        *inp_job_dup              (InpJob               *self);
+InpClient     *inp_job_get_client       (InpJob               *self);
 InpModel      *inp_job_get_model        (InpJob               *self);
 JsonObject    *inp_job_get_values       (InpJob               *self);
 void           inp_job_set_version      (InpJob               *self,

@@ -212,8 +212,31 @@ shortcuts_action (GSimpleAction *action,
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
+/* A notification's click: (window id, job id) of the job that ended while the user was away. */
+static void
+show_job_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *window;
+  guint window_id;
+  guint job_id;
+
+  g_variant_get (parameter, "(uu)", &window_id, &job_id);
+  window = gtk_application_get_window_by_id (app, window_id);
+  g_debug ("application: show job %u of window %u", job_id, window_id);
+
+  /* The window may have been closed since; its results are in every window's gallery. */
+  if (INP_IS_WINDOW (window))
+    inp_window_show_job (INP_WINDOW (window), job_id);
+  else
+    g_application_activate (G_APPLICATION (app));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
+  { "show-job", show_job_action, "(uu)" },
   { "about", about_action },
   { "preferences", preferences_action },
   { "shortcuts", shortcuts_action },

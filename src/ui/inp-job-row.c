@@ -39,6 +39,9 @@ G_DEFINE_FINAL_TYPE (InpJobRow, inp_job_row, GTK_TYPE_LIST_BOX_ROW)
 static const char *
 state_text (InpJobRow *self)
 {
+  if (inp_job_queue_is_waiting_for_network (self->queue, self->job))
+    /* Translators: a job's state while the computer is offline; it starts by itself later. */
+    return _("Waiting for network");
   if (inp_job_queue_is_waiting (self->queue, self->job))
     return _("Waiting for a free slot");
 
@@ -207,6 +210,14 @@ job_changed_cb (InpJobRow  *self,
 }
 
 static void
+online_changed_cb (InpJobRow   *self,
+                   GParamSpec  *pspec,
+                   InpJobQueue *queue)
+{
+  update (self);
+}
+
+static void
 job_finished_cb (InpJobRow   *self,
                  InpJob      *job,
                  InpJobQueue *queue)
@@ -243,6 +254,8 @@ inp_job_row_new (InpJobQueue *queue,
   g_signal_connect_object (job, "notify::prediction", G_CALLBACK (prediction_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (queue, "job-finished", G_CALLBACK (job_finished_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (queue, "notify::online", G_CALLBACK (online_changed_cb), self,
                            G_CONNECT_SWAPPED);
   prediction_changed_cb (self, NULL, job);
   update (self);

@@ -75,6 +75,7 @@ set_client (InpWindow *self,
     }
   self->needs_token = client == NULL;
   inp_window_update_centre (self);
+  inp_window_status_update (self);
 }
 
 /* The keyring may take its time to answer a cancelled lookup: it must not keep a closed window
@@ -266,6 +267,8 @@ inp_window_use_sandbox (InpWindow  *self,
       inp_sandbox_stop (sandbox);
       return FALSE;
     }
+  /* It runs here: its jobs start even while the machine is offline. */
+  inp_endpoint_set_needs_network (endpoint, FALSE);
 
   g_debug ("window: using the offline sandbox at %s", inp_sandbox_get_base_url (sandbox));
   g_cancellable_cancel (self->connect_cancellable);

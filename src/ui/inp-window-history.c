@@ -59,7 +59,7 @@ apply_restore (InpWindow *self,
     {
       inp_mask_canvas_set_pixbuf (self->canvas, restore->image);
       /* Translators: the window's subtitle after a job's picture was put back from the history. */
-      adw_window_title_set_subtitle (self->window_title, _("From History"));
+      inp_window_status_set_picture_name (self, _("From History"));
       inp_window_update_centre (self);
 
       if (restore->mask != NULL)

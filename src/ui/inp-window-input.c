@@ -47,7 +47,7 @@ inp_window_open_texture (InpWindow  *self,
   g_debug ("window: opened a picture of %d × %d", gdk_texture_get_width (texture),
            gdk_texture_get_height (texture));
   inp_mask_canvas_set_image (self->canvas, texture);
-  adw_window_title_set_subtitle (self->window_title, name);
+  inp_window_status_set_picture_name (self, name);
   inp_window_update_centre (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
   /* Pixels alone carry no provenance: an offer made for the previous picture goes. */
@@ -77,7 +77,7 @@ inp_window_new_canvas (InpWindow *self,
   inp_mask_canvas_set_pixbuf (self->canvas, pixbuf);
   /* Translators: the title of a new blank picture, such as “Blank, 1024 × 1024”. */
   title = g_strdup_printf (_("Blank, %d × %d"), width, height);
-  adw_window_title_set_subtitle (self->window_title, title);
+  inp_window_status_set_picture_name (self, title);
   inp_window_update_centre (self);
   inp_window_history_offer (self, NULL);
 }

@@ -66,6 +66,11 @@ struct _InpWindow
   InpHistoryView       *history;
   InpRestoreData       *provenance;
   AdwToast             *provenance_toast;
+
+  /* Title, notifications and the offline state (inp-window-status.c) */
+  GtkRevealer          *offline_revealer;
+  char                 *picture_name;
+  GArray               *unseen;
 };
 
 /* inp-window.c */
@@ -92,6 +97,15 @@ void       inp_window_input_class_init       (GtkWidgetClass *widget_class);
 void       inp_window_input_init             (InpWindow      *self);
 void       inp_window_input_follow_gallery   (InpWindow      *self);
 
+/* inp-window-status.c */
+void       inp_window_status_class_init      (GtkWidgetClass *widget_class);
+void       inp_window_status_init            (InpWindow      *self);
+void       inp_window_status_dispose         (InpWindow      *self);
+void       inp_window_status_set_picture_name (InpWindow     *self,
+                                              const char     *name);
+void       inp_window_status_update          (InpWindow      *self);
+
+/* inp-window-outpaint.c */
 void        inp_window_outpaint_class_init   (GtkWidgetClass *widget_class);
 void        inp_window_outpaint_init         (InpWindow      *self);
 const char *inp_window_outpaint_preset_for   (InpModel       *model,

@@ -80,6 +80,7 @@ inp_window_constructed (GObject *object)
   restore_state (self);
   inp_window_generate_init (self);
   inp_window_history_init (self);
+  inp_window_status_init (self);
 }
 
 static void
@@ -89,6 +90,7 @@ inp_window_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  inp_window_status_dispose (self);
   inp_window_generate_dispose (self);
   inp_window_history_dispose (self);
   g_clear_object (&self->cancellable);
@@ -300,7 +302,7 @@ picture_loaded_cb (GObject      *source,
   g_debug ("window: opened %s, %d × %d", basename, gdk_pixbuf_get_width (pixbuf),
            gdk_pixbuf_get_height (pixbuf));
   inp_mask_canvas_set_pixbuf (self->canvas, pixbuf);
-  adw_window_title_set_subtitle (self->window_title, basename);
+  inp_window_status_set_picture_name (self, basename);
   inp_window_update_centre (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
   inp_window_history_offer (self, g_steal_pointer (&opened->provenance));
@@ -536,6 +538,7 @@ inp_window_class_init (InpWindowClass *klass)
   inp_window_input_class_init (widget_class);
   inp_window_outpaint_class_init (widget_class);
   inp_window_history_class_init (widget_class);
+  inp_window_status_class_init (widget_class);
 
   g_type_ensure (INP_TYPE_MASK_CANVAS);
   g_type_ensure (INP_TYPE_MODEL_PICKER);

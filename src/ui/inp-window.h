@@ -57,6 +57,8 @@ gboolean        inp_window_use_sandbox      (InpWindow       *self,
                                              GError         **error);
 GtkWidget      *inp_window_find_job_row     (InpWindow       *self,
                                              InpJob          *job);
+gboolean        inp_window_show_job         (InpWindow       *self,
+                                             guint            job_id);
 
 InpHistoryView *inp_window_get_history_view (InpWindow       *self);
 void            inp_window_restore_job_async  (InpWindow           *self,
