@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "inp-a11y.h"
 #include "inp-catalog.h"
 #include "inp-input-roles.h"
 #include "inp-model-picker-private.h"
@@ -836,6 +837,7 @@ static void
 inp_model_picker_init (InpModelPicker *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  inp_a11y_name_inner_buttons (GTK_WIDGET (self));
 
   self->catalog = g_object_ref (inp_catalog_get_default ());
   self->added = g_list_store_new (INP_TYPE_MODEL);
