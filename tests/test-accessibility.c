@@ -21,6 +21,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "inp-catalog.h"
@@ -274,6 +275,101 @@ test_checker_self_check (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static char *
+expected_description (InpMaskCanvas *canvas,
+                      const char    *tool,
+                      const char    *coverage)
+{
+  return g_strdup_printf ("%s, %d px, zoom %d %%. %s", tool,
+                          (int) round (inp_mask_canvas_get_brush_size (canvas)),
+                          (int) round (inp_mask_canvas_get_zoom (canvas) * 100.0), coverage);
+}
+
+#define assert_description(canvas, tool, coverage) \
+  G_STMT_START { \
+    g_autofree char *expected__ = expected_description ((canvas), (tool), (coverage)); \
+    gtk_test_accessible_assert_property ((canvas), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, \
+                                         expected__); \
+  } G_STMT_END
+
+static void
+stroke (InpMaskCanvas *canvas,
+        double         x0,
+        double         y0,
+        double         x1,
+        double         y1,
+        gboolean       lift)
+{
+  InpPointerSample a = { 0, 0, 1.0 };
+  InpPointerSample b = { 0, 0, 1.0 };
+
+  inp_mask_canvas_image_to_widget (canvas, x0, y0, &a.x, &a.y);
+  inp_mask_canvas_image_to_widget (canvas, x1, y1, &b.x, &b.y);
+  _inp_mask_canvas_pointer_down (canvas, &a, FALSE, 0);
+  _inp_mask_canvas_pointer_motion (canvas, &b, 1);
+  if (lift)
+    _inp_mask_canvas_pointer_up (canvas);
+}
+
+/* The canvas says what it is, and keeps saying which tool, how big, how near and how much of
+ * the picture is masked: after strokes, undo, tool and zoom changes, and changes from outside. */
+static void
+test_canvas_description (void)
+{
+  InpMaskCanvas *canvas = INP_MASK_CANVAS (inp_mask_canvas_new ());
+  g_autoptr(GdkPixbuf) picture = inp_test_new_pattern (200, 100, FALSE);
+  GtkWidget *window = inp_test_present (GTK_WIDGET (canvas), 400, 300);
+  InpMaskRect left = { 0, 0, 100, 100 };
+  InpMaskRect right = { 100, 0, 100, 100 };
+  g_autofree char *painted = NULL;
+  double zoom;
+
+  gtk_test_accessible_assert_role (canvas, GTK_ACCESSIBLE_ROLE_IMG);
+  gtk_test_accessible_assert_property (canvas, GTK_ACCESSIBLE_PROPERTY_LABEL, "Mask canvas");
+  gtk_test_accessible_assert_property (canvas, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "No picture is open");
+
+  inp_mask_canvas_set_pixbuf (canvas, picture);
+  inp_mask_canvas_set_brush_size (canvas, 20);
+  inp_test_wait_for_frame (window);
+  assert_description (canvas, "Brush", "Nothing is masked yet.");
+
+  /* Nothing changes while the brush moves, only when it is lifted. */
+  stroke (canvas, 10, 50, 190, 50, FALSE);
+  assert_description (canvas, "Brush", "Nothing is masked yet.");
+  _inp_mask_canvas_pointer_up (canvas);
+  painted = g_strdup_printf ("%.0f %% of the picture will be repainted.",
+                             inp_mask_get_coverage (inp_mask_canvas_get_mask (canvas)) * 100.0);
+  g_assert_cmpfloat (inp_mask_get_coverage (inp_mask_canvas_get_mask (canvas)), >, 0.1);
+  assert_description (canvas, "Brush", painted);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.undo", NULL));
+  assert_description (canvas, "Brush", "Nothing is masked yet.");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.redo", NULL));
+  assert_description (canvas, "Brush", painted);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.tool-eraser", NULL));
+  inp_mask_canvas_set_brush_size (canvas, 35);
+  assert_description (canvas, "Eraser", painted);
+
+  /* The zoom, once the view has settled. */
+  zoom = inp_mask_canvas_get_zoom (canvas);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "canvas.zoom-in", NULL));
+  g_assert_cmpfloat (inp_mask_canvas_get_zoom (canvas), >, zoom);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  assert_description (canvas, "Eraser", painted);
+
+  /* A mask changed by others, such as one taken from a result, is described too. */
+  inp_mask_fill_rect (inp_mask_canvas_get_mask (canvas), &left, INP_MASK_REPAINT);
+  inp_mask_fill_rect (inp_mask_canvas_get_mask (canvas), &right, INP_MASK_REPAINT);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  assert_description (canvas, "Eraser", "100 % of the picture will be repainted.");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 collect_menu_buttons (GtkWidget *widget,
                       GPtrArray *buttons)
@@ -423,6 +519,7 @@ main (int   argc,
 
   inp_test_ui_init (&argc, &argv);
   inp_test_ui_add_func ("/ui/accessibility/checker-self-check", test_checker_self_check);
+  inp_test_ui_add_func ("/ui/accessibility/canvas-description", test_canvas_description);
   inp_test_ui_add_func ("/ui/accessibility/main-window", run_main_window);
 
   status = g_test_run ();
