@@ -378,6 +378,9 @@ search_changed_cb (InpModelPicker *self)
 static void
 search_activate_cb (InpModelPicker *self)
 {
+  /* A fast typist's Enter comes before the entry's delayed search-changed: filter now. */
+  search_changed_cb (self);
+
   for (guint i = 0; i < G_N_ELEMENTS (self->groups); i++)
     {
       g_autoptr(InpModel) model = g_list_model_get_item (G_LIST_MODEL (self->groups[i].model), 0);
