@@ -277,6 +277,294 @@ test_keyboard_flow (InpApplication *app)
   inp_test_destroy_and_finalize (window);
 }
 
+/* Shortcuts window */
+
+/* Keys that GTK's own key bindings would not show: those the canvas and the result window
+ * handle in their key handlers. */
+static const char * const handled_in_code[] = {
+  /* The canvas: the keyboard's brush, Return puts it down and lifts it, Space pans. */
+  "Left", "Right", "Up", "Down",
+  "<Shift>Left", "<Shift>Right", "<Shift>Up", "<Shift>Down",
+  "Return", "Escape", "space",
+  /* The result window: the whole input while held. */
+  "b",
+};
+
+/* Second keys for one action, made for the keypad, a keyboard layout or habit, and arrows that
+ * act alike: the shortcuts window shows the first key only, which keeps its columns narrow (a
+ * shortcut with two accelerators makes GTK 4.8 warn about a negative width). */
+static const struct
+{
+  const char *alias;
+  const char *shown;
+} aliases[] = {
+  { "KP_Enter", "Return" },
+  { "<Control>KP_Enter", "<Control>Return" },
+  { "KP_Add", "plus" },
+  { "equal", "plus" },
+  { "KP_Subtract", "minus" },
+  { "KP_Delete", "Delete" },
+  { "<Shift>KP_Delete", "<Shift>Delete" },
+  { "BackSpace", "Delete" },
+  { "Menu", "<Shift>F10" },
+  { "<Control>y", "<Control><Shift>z" },
+  { "<Control>1", "1" },
+  { "Right", "Left" },
+  { "Up", "Left" },
+  { "Down", "Left" },
+  { "<Shift>Right", "<Shift>Left" },
+  { "<Shift>Up", "<Shift>Left" },
+  { "<Shift>Down", "<Shift>Left" },
+  { "<Control><Shift>Right", "<Control><Shift>Left" },
+  { "<Control><Shift>Up", "<Control><Shift>Left" },
+  { "<Control><Shift>Down", "<Control><Shift>Left" },
+};
+
+/* The canonical name of a key combination: lower case, Primary spelt Control. */
+static char *
+normalise (guint           keyval,
+           GdkModifierType mods)
+{
+  g_autofree char *name = NULL;
+
+  keyval = gdk_keyval_to_lower (keyval);
+  name = gtk_accelerator_name (keyval, mods & gtk_accelerator_get_default_mod_mask ());
+  for (guint i = 0; i < G_N_ELEMENTS (aliases); i++)
+    {
+      guint alias_key;
+      GdkModifierType alias_mods;
+      g_autofree char *alias_name = NULL;
+
+      g_assert_true (gtk_accelerator_parse (aliases[i].alias, &alias_key, &alias_mods));
+      alias_name = gtk_accelerator_name (alias_key, alias_mods);
+      if (g_str_equal (name, alias_name))
+        {
+          g_assert_true (gtk_accelerator_parse (aliases[i].shown, &alias_key, &alias_mods));
+          g_free (name);
+          name = gtk_accelerator_name (alias_key, alias_mods);
+          break;
+        }
+    }
+
+  return g_steal_pointer (&name);
+}
+
+static void
+add_accelerators (GHashTable *set,
+                  const char *accelerators,
+                  const char *where)
+{
+  g_auto(GStrv) list = g_strsplit (accelerators, " ", -1);
+
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      guint keyval;
+      GdkModifierType mods;
+
+      if (*list[i] == '\0')
+        continue;
+      if (!gtk_accelerator_parse (list[i], &keyval, &mods))
+        g_error ("%s: “%s” is not an accelerator", where, list[i]);
+      /* A modifier alone ("hold Ctrl and scroll") names no key. */
+      if (keyval != 0)
+        g_hash_table_add (set, normalise (keyval, mods));
+    }
+}
+
+static void
+add_trigger (GHashTable         *set,
+             GtkShortcutTrigger *trigger,
+             const char         *where)
+{
+  if (GTK_IS_KEYVAL_TRIGGER (trigger))
+    {
+      GtkKeyvalTrigger *key = GTK_KEYVAL_TRIGGER (trigger);
+
+      g_hash_table_insert (set, normalise (gtk_keyval_trigger_get_keyval (key),
+                                           gtk_keyval_trigger_get_modifiers (key)),
+                           g_strdup (where));
+    }
+  else if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    {
+      add_trigger (set, gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                   where);
+      add_trigger (set, gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                   where);
+    }
+}
+
+/* Every key binding and shortcut controller of our own widgets under @widget. */
+static void
+collect_widget_shortcuts (GHashTable *set,
+                          GtkWidget  *widget)
+{
+  if (g_str_has_prefix (G_OBJECT_TYPE_NAME (widget), "Inp"))
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+      for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+        {
+          g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+          if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+            continue;
+
+          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+            {
+              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+              GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+              /* Ours activate named actions; the bindings inherited from GtkWindow, such as
+               * focus movement, emit signals. */
+              if (GTK_IS_NAMED_ACTION (action))
+                add_trigger (set, gtk_shortcut_get_trigger (shortcut),
+                             gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)));
+            }
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_widget_shortcuts (set, child);
+}
+
+/* What the shortcuts window shows: its accelerators, and the accelerators of its actions. */
+static GHashTable *
+overlay_accelerators (InpApplication *app,
+                      GtkWindow      *overlay)
+{
+  GHashTable *shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_ptr_array_add (stack, overlay);
+  while (stack->len > 0)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+        {
+          g_autofree char *accelerator = NULL;
+          g_autofree char *action_name = NULL;
+
+          g_object_get (widget, "accelerator", &accelerator, "action-name", &action_name, NULL);
+          if (accelerator != NULL)
+            add_accelerators (shown, accelerator, "help-overlay.ui");
+          if (action_name != NULL)
+            {
+              g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                            action_name);
+              g_autofree char *joined = g_strjoinv (" ", accels);
+
+              g_assert_cmpuint (g_strv_length (accels), >, 0);
+              add_accelerators (shown, joined, action_name);
+            }
+        }
+
+      for (GtkWidget *child = gtk_widget_get_first_child (widget);
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        g_ptr_array_add (stack, child);
+    }
+
+  return shown;
+}
+
+static void
+test_shortcuts_window (InpApplication *app)
+{
+  InpWindow *window = INP_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  InpGallery *gallery = inp_window_get_gallery (window);
+  g_autoptr(GHashTable) registered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                            g_free);
+  g_autoptr(GHashTable) shown = NULL;
+  g_auto(GStrv) actions = NULL;
+  g_autoptr(GString) missing = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+  GtkWindow *overlay;
+  GtkWindow *viewer;
+
+  inp_test_wait_for_frame (GTK_WIDGET (window));
+
+  /* A result, so that the gallery and the result window exist with all their bindings. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.use-sandbox", NULL));
+  inp_window_new_canvas (window, 64, 64);
+  inp_model_picker_set_selected_model (inp_window_get_model_picker (window),
+                                       inp_catalog_lookup (inp_catalog_get_default (),
+                                                           "cjwbw/rembg"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL));
+  inp_test_wait_until (g_list_model_get_n_items (inp_gallery_get_model (gallery)) > 0, 60000);
+  inp_gallery_select (gallery, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (gallery), "gallery.open", NULL));
+  inp_test_wait_until ((viewer = inp_test_find_toplevel (INP_TYPE_RESULT_VIEWER)) != NULL,
+                       KEY_TIMEOUT_MS);
+
+  /* What is registered: the application's accelerators, our widgets' bindings and shortcut
+   * controllers, and the keys handled in code. */
+  actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                    actions[i]);
+
+      for (guint j = 0; accels[j] != NULL; j++)
+        {
+          guint keyval;
+          GdkModifierType mods;
+
+          g_assert_true (gtk_accelerator_parse (accels[j], &keyval, &mods));
+          g_hash_table_insert (registered, normalise (keyval, mods), g_strdup (actions[i]));
+        }
+    }
+  collect_widget_shortcuts (registered, GTK_WIDGET (window));
+  collect_widget_shortcuts (registered, GTK_WIDGET (viewer));
+  for (guint i = 0; i < G_N_ELEMENTS (handled_in_code); i++)
+    {
+      guint keyval;
+      GdkModifierType mods;
+
+      g_assert_true (gtk_accelerator_parse (handled_in_code[i], &keyval, &mods));
+      g_hash_table_insert (registered, normalise (keyval, mods), g_strdup ("a key handler"));
+    }
+  gtk_window_destroy (viewer);
+
+  /* The shortcuts window opens, on each of its sections, without a warning (they are fatal
+   * here: GTK 4.8 warns when a badly split group has a negative width). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  inp_test_wait_until ((overlay = inp_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL,
+                       KEY_TIMEOUT_MS);
+  inp_test_wait_for_frame (GTK_WIDGET (overlay));
+  g_object_set (overlay, "section-name", "keyboard-painting", NULL);
+  inp_test_wait_for_frame (GTK_WIDGET (overlay));
+  g_object_set (overlay, "section-name", "gallery", NULL);
+  inp_test_wait_for_frame (GTK_WIDGET (overlay));
+  g_object_set (overlay, "section-name", "shortcuts", NULL);
+  inp_test_wait_for_frame (GTK_WIDGET (overlay));
+
+  shown = overlay_accelerators (app, overlay);
+  g_hash_table_iter_init (&iter, registered);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (!g_hash_table_contains (shown, key))
+        g_string_append_printf (missing, "  %s (%s)\n", (const char *) key,
+                                (const char *) value);
+    }
+  g_test_message ("%u key combinations registered, %u shown",
+                  g_hash_table_size (registered), g_hash_table_size (shown));
+  if (missing->len > 0)
+    g_error ("the shortcuts window does not show:\n%s", missing->str);
+
+  gtk_window_destroy (overlay);
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+run_shortcuts_window (void)
+{
+  inp_test_run_in_application (test_shortcuts_window);
+}
+
 static void
 run_keyboard_flow (void)
 {
@@ -310,6 +598,7 @@ main (int   argc,
 
   inp_test_ui_init (&argc, &argv);
   inp_test_ui_add_func ("/ui/keyboard/flow", run_keyboard_flow);
+  inp_test_ui_add_func ("/ui/keyboard/shortcuts-window", run_shortcuts_window);
 
   status = g_test_run ();
   inp_test_remove_tree (dir);
