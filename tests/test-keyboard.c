@@ -209,9 +209,15 @@ test_keyboard_flow (InpApplication *app)
   g_assert_cmpfloat (painted, >, 0.01);
   g_assert_cmpuint (inp_mask_get_n_undo_steps (inp_mask_canvas_get_mask (canvas)), ==, 1);
 
-  /* The eraser takes some of it away again, and Ctrl+Z brings it back. */
-  send_keys (gtk_window, "e Return Left Left Return");
-  inp_test_wait_until (coverage (canvas) < painted, KEY_TIMEOUT_MS);
+  /* The eraser takes some of it away again; Tab, with the eraser still down, lifts it as the
+   * focus leaves. Ctrl+Z, back on the canvas (Shift+Tab), brings the stroke back. */
+  send_keys (gtk_window, "e Return Left Left");
+  inp_test_wait_until (inp_mask_in_stroke (inp_mask_canvas_get_mask (canvas)), KEY_TIMEOUT_MS);
+  send_keys (gtk_window, "Tab");
+  inp_test_wait_until (!inp_mask_in_stroke (inp_mask_canvas_get_mask (canvas)), KEY_TIMEOUT_MS);
+  g_assert_cmpfloat (coverage (canvas), <, painted);
+  send_keys (gtk_window, "shift+Tab");
+  inp_test_wait_until (focus_of (gtk_window) == GTK_WIDGET (canvas), KEY_TIMEOUT_MS);
   send_keys (gtk_window, "ctrl+z");
   inp_test_wait_until (coverage (canvas) == painted, KEY_TIMEOUT_MS);
   send_keys (gtk_window, "b");

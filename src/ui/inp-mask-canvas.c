@@ -119,6 +119,7 @@ struct _InpMaskCanvas
 
   /* The keyboard's brush: where the arrow keys have moved it, in image pixels. */
   gboolean            key_cursor;
+  gboolean            key_down;
   double              key_x;
   double              key_y;
 };
@@ -1761,6 +1762,22 @@ move_key_cursor (InpMaskCanvas *self,
     _inp_mask_canvas_hover (self, sample.x, sample.y);
 }
 
+static void
+lift_key_tool (InpMaskCanvas *self)
+{
+  self->key_down = FALSE;
+  _inp_mask_canvas_pointer_up (self);
+}
+
+/* Tabbing away with the tool down ends the stroke or shape there, as lifting it would. */
+static void
+focus_leave_cb (InpMaskCanvas           *self,
+                GtkEventControllerFocus *controller)
+{
+  if (self->key_down)
+    lift_key_tool (self);
+}
+
 static gboolean
 key_pressed_cb (InpMaskCanvas         *self,
                 guint                  keyval,
@@ -1814,19 +1831,18 @@ key_pressed_cb (InpMaskCanvas         *self,
           ensure_key_cursor (self);
           key_cursor_sample (self, &sample);
           _inp_mask_canvas_pointer_down (self, &sample, FALSE, 0);
+          self->key_down = self->mode != MODE_NONE;
         }
       else
         {
-          _inp_mask_canvas_pointer_up (self);
+          lift_key_tool (self);
         }
-      update_a11y (self);
       return TRUE;
 
     case GDK_KEY_Escape:
       if (self->mode == MODE_NONE)
         return FALSE;
-      _inp_mask_canvas_pointer_up (self);
-      update_a11y (self);
+      lift_key_tool (self);
       return TRUE;
 
     default:
@@ -3178,6 +3194,7 @@ inp_mask_canvas_class_init (InpMaskCanvasClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, pinch_scale_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_pressed_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_released_cb);
+  gtk_widget_class_bind_template_callback (widget_class, focus_leave_cb);
 
   gtk_widget_class_set_css_name (widget_class, "inpmaskcanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
