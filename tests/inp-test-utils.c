@@ -51,6 +51,26 @@ inp_test_make_temp_dir (void)
   return path;
 }
 
+/**
+ * inp_test_use_temp_data_dirs:
+ *
+ * Points `XDG_DATA_HOME` and `XDG_CACHE_HOME` into a fresh temporary folder, so that windows
+ * open a library of their own and never the user's. Call before anything reads them.
+ *
+ * Returns: (transfer full): the folder, to remove with inp_test_remove_tree()
+ */
+char *
+inp_test_use_temp_data_dirs (void)
+{
+  char *dir = inp_test_make_temp_dir ();
+  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
+  g_autofree char *cache_dir = g_build_filename (dir, "cache", NULL);
+
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
+  return dir;
+}
+
 void
 inp_test_remove_tree (const char *path)
 {

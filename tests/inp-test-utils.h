@@ -26,6 +26,7 @@ G_BEGIN_DECLS
 gboolean inp_test_iterate_until   (gboolean    *flag,
                                    guint        timeout_ms);
 char    *inp_test_make_temp_dir   (void);
+char    *inp_test_use_temp_data_dirs (void);
 void     inp_test_remove_tree     (const char  *path);
 void     inp_test_assert_same_file (GFile      *file,
                                     const char *path);

@@ -508,14 +508,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *dir = inp_test_make_temp_dir ();
-  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
-  g_autofree char *cache_dir = g_build_filename (dir, "cache", NULL);
+  /* Results go to a fresh data folder. */
+  g_autofree char *dir = inp_test_use_temp_data_dirs ();
   int status;
 
-  /* Results go to a fresh data folder. */
-  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
 
   inp_test_ui_init (&argc, &argv);
   inp_test_ui_add_func ("/ui/accessibility/checker-self-check", test_checker_self_check);

@@ -90,18 +90,22 @@ tab_to (GtkWindow  *window,
   g_error ("Tab never reached %s", what);
 }
 
+typedef gboolean (*WidgetMatch) (GtkWidget     *widget,
+                                 gconstpointer  data);
+
 static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
+find_widget (GtkWidget     *widget,
+             WidgetMatch    match,
+             gconstpointer  data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+  if (match (widget, data))
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_widget (child, type);
+      GtkWidget *found = find_widget (child, match, data);
 
       if (found != NULL)
         return found;
@@ -110,31 +114,26 @@ find_widget (GtkWidget *widget,
   return NULL;
 }
 
-/* A mapped item of a menu, found by its text: GTK 4.8's menu items do not expose their action. */
-static GtkWidget *
-find_menu_item (GtkWidget  *widget,
-                const char *text)
+static gboolean
+is_text_view (GtkWidget     *widget,
+              gconstpointer  data)
 {
-  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton") && gtk_widget_get_mapped (widget))
-    {
-      g_autofree char *item_text = NULL;
+  return GTK_IS_TEXT_VIEW (widget);
+}
 
-      g_object_get (widget, "text", &item_text, NULL);
-      if (g_strcmp0 (item_text, text) == 0)
-        return widget;
-    }
+/* A mapped item of a menu, found by its text: GTK 4.8's menu items do not expose their action. */
+static gboolean
+is_menu_item (GtkWidget     *widget,
+              gconstpointer  text)
+{
+  g_autofree char *item_text = NULL;
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_menu_item (child, text);
+  if (!g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton")
+      || !gtk_widget_get_mapped (widget))
+    return FALSE;
 
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  g_object_get (widget, "text", &item_text, NULL);
+  return g_strcmp0 (item_text, text) == 0;
 }
 
 /* Whether a result other than @output is selected. */
@@ -237,8 +236,8 @@ test_keyboard_flow (InpApplication *app)
                        KEY_TIMEOUT_MS);
 
   /* Set a field: Tab to the prompt and type it. */
-  prompt_view = find_widget (GTK_WIDGET (inp_window_get_prompt_panel (window)),
-                             GTK_TYPE_TEXT_VIEW);
+  prompt_view = find_widget (GTK_WIDGET (inp_window_get_prompt_panel (window)), is_text_view,
+                             NULL);
   g_assert_nonnull (prompt_view);
   tab_to (gtk_window, prompt_view, "the prompt");
   send_keys (gtk_window, "f o x");
@@ -273,11 +272,11 @@ test_keyboard_flow (InpApplication *app)
    * opens belongs to the desktop, so the test stops there. */
   tab_to (gtk_window, GTK_WIDGET (inp_gallery_get_grid_view (gallery)), "the gallery again");
   send_keys (gtk_window, "shift+F10");
-  inp_test_wait_until ((save_item = find_menu_item (GTK_WIDGET (gallery), "Save As…")) != NULL,
-                       KEY_TIMEOUT_MS);
+  inp_test_wait_until ((save_item = find_widget (GTK_WIDGET (gallery), is_menu_item,
+                                                "Save As…")) != NULL, KEY_TIMEOUT_MS);
   g_assert_true (gtk_widget_is_sensitive (save_item));
   send_keys (gtk_window, "Escape");
-  inp_test_wait_until (find_menu_item (GTK_WIDGET (gallery), "Save As…") == NULL,
+  inp_test_wait_until (find_widget (GTK_WIDGET (gallery), is_menu_item, "Save As…") == NULL,
                        KEY_TIMEOUT_MS);
 
   inp_test_destroy_and_finalize (window);
@@ -411,13 +410,16 @@ collect_widget_shortcuts (GHashTable *set,
       for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
         {
           g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+          GListModel *shortcuts;
 
           if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
             continue;
 
-          for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+          shortcuts = G_LIST_MODEL (controller);
+
+          for (guint j = 0; j < g_list_model_get_n_items (shortcuts); j++)
             {
-              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+              g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (shortcuts, j);
               GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
 
               /* Ours activate named actions; the bindings inherited from GtkWindow, such as
@@ -592,14 +594,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *dir = inp_test_make_temp_dir ();
-  g_autofree char *data_dir = g_build_filename (dir, "data", NULL);
-  g_autofree char *cache_dir = g_build_filename (dir, "cache", NULL);
+  /* Results go to a fresh data folder. */
+  g_autofree char *dir = inp_test_use_temp_data_dirs ();
   int status;
 
-  /* Results go to a fresh data folder. */
-  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
   xdotool = g_find_program_in_path ("xdotool");
 
   inp_test_ui_init (&argc, &argv);

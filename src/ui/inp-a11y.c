@@ -43,12 +43,12 @@ name_password_row_buttons (GtkWidget *widget)
  * inp_a11y_name_inner_buttons:
  * @root: a widget whose template has been initialised
  *
- * Lets the focusable button inside each icon-only #GtkMenuButton, #GtkColorButton and #GtkDropDown under
- * @root speak the outer widget's accessible label. In GTK 4.8 that inner button names itself
- * after its content, an icon, a colour swatch or the selected item, so a screen reader would say "GtkImage" when it
- * takes the focus; the label set on the outer widget in the .ui file never reaches it. Also
- * names the show-text button of each #AdwPasswordEntryRow. Call again after changing such a
- * button's icon.
+ * Lets the focusable button inside each icon-only #GtkMenuButton, #GtkColorButton and
+ * #GtkDropDown under @root speak the outer widget's accessible label. In GTK 4.8 that inner
+ * button names itself after its content (an icon, a colour swatch, the selected item), so a
+ * screen reader would say "GtkImage" when it takes the focus; the label set on the outer widget
+ * in the .ui file never reaches it. Also names the show-text button of each
+ * #AdwPasswordEntryRow. Call again after changing such a button's icon.
  */
 void
 inp_a11y_name_inner_buttons (GtkWidget *root)
