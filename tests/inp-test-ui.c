@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "inp-i18n.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
@@ -208,4 +210,27 @@ inp_test_find_button (GtkWidget  *widget,
     }
 
   return NULL;
+}
+
+/**
+ * inp_test_label_shown:
+ * @text: part of a label's text
+ *
+ * Returns: whether a label under @widget holds @text, such as the title of a toast
+ */
+gboolean
+inp_test_label_shown (GtkWidget  *widget,
+                      const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (inp_test_label_shown (child, text))
+        return TRUE;
+    }
+
+  return FALSE;
 }

@@ -27,5 +27,7 @@ GtkWidget *inp_test_present         (GtkWidget  *child,
                                      int         height);
 GtkWidget *inp_test_find_button     (GtkWidget  *widget,
                                      const char *label);
+gboolean   inp_test_label_shown     (GtkWidget  *widget,
+                                     const char *text);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gstdio.h>
 
+#include "inp-provenance.h"
 #include "inp-test-sandbox.h"
 #include "inp-test-utils.h"
 
@@ -169,6 +170,8 @@ test_run_sandbox (void)
   g_autofree char *dir = inp_test_make_temp_dir ();
   g_auto(Run) run = { 0, };
   g_auto(GStrv) lines = NULL;
+  InpProvenance *provenance = NULL;
+  GError *error = NULL;
 
   run_cli (&run, "run", "stability-ai/sdxl", "prompt=a fox in the snow", "num_outputs=2",
            "width=64", "height=64", "-o", dir, "--sandbox", NULL);
@@ -183,6 +186,15 @@ test_run_sandbox (void)
       g_assert_true (g_str_has_prefix (lines[i], dir));
       g_assert_true (g_str_has_suffix (lines[i], ".png"));
       g_assert_true (g_file_test (lines[i], G_FILE_TEST_IS_REGULAR));
+
+      /* The copies in -o say how they were made, as the library's do. */
+      provenance = inp_provenance_read_file (lines[i], &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (provenance);
+      g_assert_cmpstr (provenance->model, ==, "stability-ai/sdxl");
+      g_assert_cmpstr (provenance->prompt, ==, "a fox in the snow");
+      g_assert_true (provenance->ai_generated);
+      g_clear_pointer (&provenance, inp_provenance_free);
     }
 
   inp_test_remove_tree (dir);

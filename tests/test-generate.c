@@ -15,6 +15,7 @@
 #include "inp-error.h"
 #include "inp-input-roles.h"
 #include "inp-job-row.h"
+#include "inp-model-picker-private.h"
 #include "inp-test-sandbox.h"
 #include "inp-test-ui.h"
 #include "inp-test-utils.h"
@@ -999,6 +1000,220 @@ run_provenance_on_open (void)
   inp_test_run_in_application (test_provenance_on_open);
 }
 
+/* Models added by owner/name: kept across starts */
+
+#define ADDED_MODEL "sandbox-community/soft-inpaint"
+#define ADDED_GROUP 6
+
+/* The ids listed in the picker's "Added by You" group, comma-separated. */
+static char *
+added_ids (InpWindow *window)
+{
+  GListModel *group = inp_model_picker_get_group (inp_window_get_model_picker (window),
+                                                  ADDED_GROUP, NULL, NULL);
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (group); i++)
+    {
+      g_autoptr(InpModel) model = g_list_model_get_item (group, i);
+
+      g_string_append_printf (ids, "%s%s", i > 0 ? "," : "", inp_model_get_id (model));
+    }
+
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+static GtkWidget *
+find_button_with_tooltip (GtkWidget  *widget,
+                          const char *tooltip)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_tooltip (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Generates with the chosen model and checks the sandbox ran it by its version. */
+static void
+generate_with_added (InpWindow *window)
+{
+  InpModel *model = inp_model_picker_get_selected_model (inp_window_get_model_picker (window));
+  guint creates = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CREATE);
+  g_autoptr(InpJob) job = NULL;
+  g_autoptr(GPtrArray) outputs = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (inp_model_get_id (model), ==, ADDED_MODEL);
+  fill_prompts (window, model);
+  job = generate (window);
+  g_assert_true (inp_job_get_model (job) == model);
+  wait_job (job);
+  g_assert_cmpint (inp_job_get_state (job), ==, INP_JOB_STATE_SUCCEEDED);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_CREATE), ==, creates + 1);
+  outputs = inp_library_list_outputs (inp_window_get_library (window),
+                                      inp_job_get_library_id (job), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outputs->len, ==, 1);
+}
+
+static void
+test_added_model_add (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  InpModelPicker *picker = inp_window_get_model_picker (window);
+  GtkWidget *entry = inp_model_picker_get_add_entry (picker);
+  guint fetches = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_MODEL);
+  g_autofree char *ids = NULL;
+  GtkWidget *row;
+
+  /* Typed as users copy it, fetched from the service, listed in its group and chosen. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "https://replicate.com/" ADDED_MODEL);
+  g_signal_emit_by_name (entry, "activate");
+  inp_test_wait_until (g_strcmp0 (inp_model_get_id (inp_model_picker_get_selected_model (picker)),
+                                  ADDED_MODEL) == 0, 10000);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_MODEL), ==, fetches + 1);
+  ids = added_ids (window);
+  g_assert_cmpstr (ids, ==, ADDED_MODEL);
+
+  /* A value chosen in its form, as a user would. */
+  row = inp_param_form_get_row (inp_window_get_param_form (window), "scheduler");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 0);
+  generate_with_added (window);
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+test_added_model_kept (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  InpModelPicker *picker = inp_window_get_model_picker (window);
+  guint fetches = inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_MODEL);
+  g_autofree char *ids = added_ids (window);
+  g_autoptr(JsonObject) values = NULL;
+  InpModel *kept;
+  GtkWidget *list;
+  GtkWidget *update;
+  GtkWidget *remove;
+
+  /* A new start: listed, chosen again, its form as it was left, and it runs without being
+   * fetched again. */
+  g_assert_cmpstr (ids, ==, ADDED_MODEL);
+  g_assert_cmpstr (inp_model_get_id (inp_model_picker_get_selected_model (picker)), ==,
+                   ADDED_MODEL);
+  values = inp_param_form_dup_values (inp_window_get_param_form (window));
+  g_assert_cmpstr (json_object_get_string_member_with_default (values, "scheduler", ""), ==,
+                   "DDIM");
+  generate_with_added (window);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_MODEL), ==, fetches);
+
+  /* Its row's update button fetches it again, and the latest version takes its place. */
+  inp_model_picker_get_group (picker, ADDED_GROUP, NULL, &list);
+  kept = inp_model_picker_get_selected_model (picker);
+  update = find_button_with_tooltip (list, "Update to the Latest Version");
+  g_assert_nonnull (update);
+  g_signal_emit_by_name (update, "clicked");
+  inp_test_wait_until (inp_model_picker_get_selected_model (picker) != kept, 10000);
+  g_assert_cmpuint (inp_sandbox_count_requests (sandbox, INP_SANDBOX_ON_MODEL), ==, fetches + 1);
+  g_clear_pointer (&ids, g_free);
+  ids = added_ids (window);
+  g_assert_cmpstr (ids, ==, ADDED_MODEL);
+
+  /* Removed with its row's button: gone from the list, and the catalogue's first is chosen. */
+  remove = find_button_with_tooltip (list, "Remove Model");
+  g_assert_nonnull (remove);
+  g_signal_emit_by_name (remove, "clicked");
+  g_clear_pointer (&ids, g_free);
+  ids = added_ids (window);
+  g_assert_cmpstr (ids, ==, "");
+  g_assert_false (gtk_widget_get_visible (list));
+  kept = inp_model_picker_get_selected_model (picker);
+  g_assert_nonnull (inp_catalog_lookup (inp_catalog_get_default (), inp_model_get_id (kept)));
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+test_added_model_gone (InpApplication *app)
+{
+  InpWindow *window = ready_window (app);
+  g_autofree char *ids = added_ids (window);
+  g_autofree char *path = g_build_filename (data_dir, "inpainter", "models.json", NULL);
+  g_autofree char *contents = NULL;
+
+  g_assert_cmpstr (ids, ==, "");
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_null (strstr (contents, ADDED_MODEL));
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+run_added_model_kept (void)
+{
+  inp_test_run_in_application (test_added_model_add);
+  inp_test_run_in_application (test_added_model_kept);
+  inp_test_run_in_application (test_added_model_gone);
+}
+
+static void
+test_added_models_damaged (InpApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  InpModelPicker *picker = inp_window_get_model_picker (INP_WINDOW (window));
+  guint listed = 0;
+
+  /* Start-up goes on: every catalogue model is listed, none added, and a toast says why. */
+  inp_test_wait_for_frame (GTK_WIDGET (window));
+  for (guint i = 0; i < inp_model_picker_get_n_groups (picker); i++)
+    listed += g_list_model_get_n_items (inp_model_picker_get_group (picker, i, NULL, NULL));
+  g_assert_cmpuint (listed, ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (inp_catalog_get_default ())));
+  g_assert_true (inp_test_label_shown (GTK_WIDGET (window), "The list of added models"));
+  g_assert_true (inp_test_label_shown (GTK_WIDGET (window), "is damaged"));
+
+  inp_test_destroy_and_finalize (window);
+}
+
+static void
+run_added_models_damaged (void)
+{
+  g_autofree char *dir = g_build_filename (data_dir, "inpainter", NULL);
+  g_autofree char *path = g_build_filename (dir, "models.json", NULL);
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+  gboolean kept = FALSE;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, "{\"models\": [ not json", -1, NULL));
+  inp_test_run_in_application (test_added_models_damaged);
+
+  /* The damaged list was kept aside, untouched. */
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, "models.damaged-"))
+      {
+        g_autofree char *aside = g_build_filename (dir, name, NULL);
+        g_autofree char *contents = NULL;
+
+        g_assert_true (g_file_get_contents (aside, &contents, NULL, NULL));
+        g_assert_cmpstr (contents, ==, "{\"models\": [ not json");
+        g_remove (aside);
+        kept = TRUE;
+      }
+  g_assert_true (kept);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1045,6 +1260,8 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/generate/history", run_history);
   inp_test_ui_add_func ("/ui/generate/history-files-gone", run_history_files_gone);
   inp_test_ui_add_func ("/ui/generate/provenance-on-open", run_provenance_on_open);
+  inp_test_ui_add_func ("/ui/generate/added-model-kept", run_added_model_kept);
+  inp_test_ui_add_func ("/ui/generate/added-models-damaged", run_added_models_damaged);
 
   status = g_test_run ();
 

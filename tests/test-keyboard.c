@@ -5,7 +5,7 @@
  * GTK 4 has no API to synthesise key events, so the test sends real ones through the X server
  * with xdotool (XTest), after giving its own window the input focus. That needs X11 (Xvfb in
  * the test run) and xdotool; without them the test is skipped. It must not share the display
- * with other tests' windows, which could take the focus: meson runs it alone (is_parallel). */
+ * with other tests' windows, which could take the focus: meson gives it an X server of its own. */
 
 #include "config.h"
 

@@ -325,6 +325,26 @@ test_add_and_remove (void)
   added = inp_model_picker_get_group (picker, 6, NULL, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (added), ==, 1);
 
+  /* Fetched again with a newer version, it takes the old one's place and is chosen. */
+  {
+    g_autoptr(JsonObject) object = inp_model_dup_api_json (model);
+    g_autoptr(InpModel) newer = NULL;
+    g_autoptr(InpModel) listed = NULL;
+    g_autoptr(GError) error = NULL;
+
+    json_object_set_string_member (json_object_get_object_member (object, "latest_version"), "id",
+                                   "fedcba9876543210fedcba9876543210"
+                                   "fedcba9876543210fedcba9876543210");
+    newer = inp_model_new_from_api (object, &error);
+    g_assert_no_error (error);
+    inp_model_picker_add_model (picker, newer);
+    g_assert_cmpuint (g_list_model_get_n_items (added), ==, 1);
+    listed = g_list_model_get_item (added, 0);
+    g_assert_true (listed == newer);
+    g_assert_true (inp_model_picker_get_selected_model (picker) == newer);
+    inp_model_picker_add_model (picker, model);
+  }
+
   /* Removing the chosen model falls back to the catalogue. */
   inp_model_picker_set_selected_model (picker, model);
   inp_model_picker_remove_model (picker, model);

@@ -17,6 +17,7 @@
 #include "inp-i18n.h"
 #include "inp-job.h"
 #include "inp-library.h"
+#include "inp-provenance.h"
 #include "inp-resume.h"
 #include "inp-sandbox.h"
 #include "inp-token.h"
@@ -595,6 +596,32 @@ read_file_input (InpJob          *job,
   return TRUE;
 }
 
+/* Marks the saved outputs as made by Inpainter, with the model and inputs, as the library's copies
+ * are, so that opening one in the app offers to restore its settings. Failing to is not fatal: the
+ * pictures themselves are saved. */
+static void
+mark_outputs (InpJob     *job,
+              const char *version,
+              GPtrArray  *paths)
+{
+  InpModel *model = inp_job_get_model (job);
+  g_autoptr(JsonNode) values = json_node_init_object (json_node_alloc (), inp_job_get_values (job));
+  g_autoptr(InpProvenance) provenance = NULL;
+
+  provenance = inp_provenance_new (inp_model_get_id (model),
+                                   version != NULL ? version : inp_model_get_version (model),
+                                   values);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autoptr(GError) error = NULL;
+
+      if (!inp_provenance_write_file (provenance, path, &error))
+        /* Translators: %s is a saved file's path, the second the reason */
+        g_printerr (_("Could not record how %s was made: %s\n"), path, error->message);
+    }
+}
+
 static int
 command_run (int    argc,
              char **argv)
@@ -729,6 +756,8 @@ command_run (int    argc,
   g_source_remove (sigint_id);
 
   status = cli.paths != NULL ? EXIT_OK : exit_code_for_error (cli.error);
+  if (cli.paths != NULL)
+    mark_outputs (cli.job, version, cli.paths);
 
   if (json)
     {

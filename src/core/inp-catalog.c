@@ -70,13 +70,17 @@ inp_catalog_new (void)
 }
 
 /**
- * inp_catalog_new_builtin:
- * @error: return location for an error if the built-in list cannot be read
+ * inp_catalog_new_from_resource:
+ * @path: a resource holding `{"models": [...]}` in the form of `models.json`
+ * @translatable: whether the models' texts have translations (the built-in ones)
+ * @error: return location for an error if the list cannot be read
  *
- * Returns: (transfer full) (nullable): a new catalogue of the models in the `models.json` resource.
+ * Returns: (transfer full) (nullable): a new catalogue of the models in @path.
  */
 InpCatalog *
-inp_catalog_new_builtin (GError **error)
+inp_catalog_new_from_resource (const char  *path,
+                               gboolean     translatable,
+                               GError     **error)
 {
   g_autoptr(InpCatalog) self = inp_catalog_new ();
   g_autoptr(GBytes) bytes = NULL;
@@ -84,8 +88,9 @@ inp_catalog_new_builtin (GError **error)
   JsonNode *root;
   JsonNode *models;
 
-  bytes = g_resources_lookup_data (INP_RESOURCE_PREFIX "/models.json",
-                                   G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (bytes == NULL)
     return NULL;
 
@@ -110,13 +115,25 @@ inp_catalog_new_builtin (GError **error)
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
-      model = inp_model_new_from_json (json_node_get_object (node), TRUE, error);
+      model = inp_model_new_from_json (json_node_get_object (node), translatable, error);
       if (model == NULL)
         return NULL;
       g_ptr_array_add (self->models, g_steal_pointer (&model));
     }
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * inp_catalog_new_builtin:
+ * @error: return location for an error if the built-in list cannot be read
+ *
+ * Returns: (transfer full) (nullable): a new catalogue of the models in the `models.json` resource.
+ */
+InpCatalog *
+inp_catalog_new_builtin (GError **error)
+{
+  return inp_catalog_new_from_resource (INP_RESOURCE_PREFIX "/models.json", TRUE, error);
 }
 
 /**

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (InpCatalog, inp_catalog, INP, CATALOG, GObject)
 
 InpCatalog *inp_catalog_new                (void);
+InpCatalog *inp_catalog_new_from_resource  (const char   *path,
+                                            gboolean      translatable,
+                                            GError      **error);
 InpCatalog *inp_catalog_new_builtin        (GError      **error);
 InpCatalog *inp_catalog_get_default        (void);
 InpModel   *inp_catalog_lookup             (InpCatalog   *self,

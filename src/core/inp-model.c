@@ -697,6 +697,42 @@ inp_model_dup_openapi_schema (InpModel *self)
   return openapi;
 }
 
+/**
+ * inp_model_dup_api_json:
+ *
+ * Describes the model as `GET /models/{owner}/{name}` does: owner, name, description,
+ * is_official and a latest_version with its id (when the model has one) and openapi_schema.
+ * inp_model_new_from_api() reads it back into an equal model, which is how models added by name
+ * are kept across starts.
+ *
+ * Returns: (transfer full): a new object.
+ */
+JsonObject *
+inp_model_dup_api_json (InpModel *self)
+{
+  JsonObject *object;
+  JsonObject *version;
+
+  g_return_val_if_fail (INP_IS_MODEL (self), NULL);
+
+  object = json_object_new ();
+  version = json_object_new ();
+  json_object_set_string_member (object, "owner", self->owner);
+  json_object_set_string_member (object, "name", self->name);
+  if (self->description != NULL)
+    json_object_set_string_member (object, "description", self->description);
+  else
+    json_object_set_null_member (object, "description");
+  json_object_set_boolean_member (object, "is_official",
+                                  self->endpoint == INP_MODEL_ENDPOINT_MODEL);
+  if (self->version != NULL)
+    json_object_set_string_member (version, "id", self->version);
+  json_object_set_object_member (version, "openapi_schema", inp_model_dup_openapi_schema (self));
+  json_object_set_object_member (object, "latest_version", version);
+
+  return object;
+}
+
 static void
 inp_model_finalize (GObject *object)
 {

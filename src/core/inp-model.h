@@ -105,6 +105,7 @@ const InpSizeRules *inp_model_get_size_rules         (InpModel      *self);
 JsonObject         *inp_model_get_input_json         (InpModel      *self);
 JsonObject         *inp_model_get_components_json    (InpModel      *self);
 JsonObject         *inp_model_dup_openapi_schema     (InpModel      *self);
+JsonObject         *inp_model_dup_api_json           (InpModel      *self);
 
 const char         *inp_model_task_to_string         (InpModelTask   task);
 gboolean            inp_model_task_from_string       (const char    *text,

@@ -571,9 +571,11 @@ inp_sandbox_run_model (InpModel    *model,
       height = gdk_pixbuf_get_height (image);
       n_outputs = 1;
     }
-  else if (image != NULL && (mask == NULL || task != INP_MODEL_TASK_INPAINT))
+  else if (image != NULL && (mask == NULL || task != INP_MODEL_TASK_INPAINT
+                              || inp_model_get_size_rules (model)->width_input == NULL))
     {
-      /* Image to image, object and background removal keep the input's size. */
+      /* Image to image, object and background removal keep the input's size, and so does
+       * inpainting that takes no size. */
       width = gdk_pixbuf_get_width (image);
       height = gdk_pixbuf_get_height (image);
     }

@@ -146,6 +146,36 @@ stand_in_version (InpModel *model)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, inp_model_get_id (model), -1);
 }
 
+/* Models published by others, in no built-in catalogue: what a user adds by owner/name. */
+static InpCatalog *
+community_catalog (void)
+{
+  static InpCatalog *community;
+
+  if (g_once_init_enter (&community))
+    {
+      g_autoptr(GError) error = NULL;
+      InpCatalog *catalog = inp_catalog_new_from_resource (INP_RESOURCE_PREFIX
+                                                           "/sandbox-models.json",
+                                                           FALSE, &error);
+
+      /* Compiled in, as the built-in catalogue is: failing is a build fault. */
+      if (catalog == NULL)
+        g_error ("sandbox: the community models cannot be read: %s", error->message);
+      g_once_init_leave (&community, catalog);
+    }
+
+  return community;
+}
+
+static InpModel *
+lookup_model (const char *id)
+{
+  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), id);
+
+  return model != NULL ? model : inp_catalog_lookup (community_catalog (), id);
+}
+
 static InpModel *
 lookup_version (const char *version)
 {
@@ -160,6 +190,9 @@ lookup_version (const char *version)
       if (inp_model_get_version (candidate) == NULL && g_ascii_strcasecmp (stand_in, version) == 0)
         model = candidate;
     }
+
+  if (model == NULL)
+    model = inp_catalog_lookup_version (community_catalog (), version);
 
   return model;
 }
@@ -1181,7 +1214,7 @@ handle_create (InpSandbox        *self,
     {
       g_autofree char *id = g_strconcat (route->parts[1], "/", route->parts[2], NULL);
 
-      model = inp_catalog_lookup (inp_catalog_get_default (), id);
+      model = lookup_model (id);
       if (model == NULL || inp_model_get_endpoint (model) != INP_MODEL_ENDPOINT_MODEL)
         {
           send_problem (msg, 404, "Not found",
@@ -1374,7 +1407,7 @@ handle_model (InpSandbox        *self,
               const Fault       *fault)
 {
   g_autofree char *id = g_strconcat (route->parts[1], "/", route->parts[2], NULL);
-  InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), id);
+  InpModel *model = lookup_model (id);
   g_autoptr(JsonNode) answer = NULL;
   JsonObject *object;
   JsonObject *version;
@@ -1385,14 +1418,11 @@ handle_model (InpSandbox        *self,
       return;
     }
 
-  answer = json_node_init_object (json_node_alloc (), json_object_new ());
+  answer = json_node_init_object (json_node_alloc (), inp_model_dup_api_json (model));
   object = json_node_get_object (answer);
-  version = json_object_new ();
+  version = json_object_get_object_member (object, "latest_version");
 
   take_string_member (object, "url", g_strdup_printf ("https://replicate.com/%s", id));
-  json_object_set_string_member (object, "owner", inp_model_get_owner (model));
-  json_object_set_string_member (object, "name", inp_model_get_name (model));
-  json_object_set_string_member (object, "description", inp_model_get_description (model));
   json_object_set_string_member (object, "visibility", "public");
   json_object_set_null_member (object, "github_url");
   json_object_set_null_member (object, "paper_url");
@@ -1400,16 +1430,11 @@ handle_model (InpSandbox        *self,
   json_object_set_int_member (object, "run_count", 0);
   json_object_set_null_member (object, "cover_image_url");
   json_object_set_null_member (object, "default_example");
-  json_object_set_boolean_member (object, "is_official",
-                                  inp_model_get_endpoint (model) == INP_MODEL_ENDPOINT_MODEL);
 
-  take_string_member (version, "id", inp_model_get_version (model) != NULL
-                                     ? g_strdup (inp_model_get_version (model))
-                                     : stand_in_version (model));
+  if (!json_object_has_member (version, "id"))
+    take_string_member (version, "id", stand_in_version (model));
   json_object_set_string_member (version, "created_at", "2024-05-23T23:26:26.222931Z");
   json_object_set_string_member (version, "cog_version", "0.9.5");
-  json_object_set_object_member (version, "openapi_schema", inp_model_dup_openapi_schema (model));
-  json_object_set_object_member (object, "latest_version", version);
 
   send_json (msg, SOUP_STATUS_OK, answer, fault);
 }
@@ -1790,8 +1815,9 @@ inp_sandbox_start (InpSandbox  *self,
   self->loop = g_main_loop_new (self->context, FALSE);
   self->ready = FALSE;
 
-  /* The catalogue is loaded here, not racing in the sandbox's first request. */
+  /* The catalogues are loaded here, not racing in the sandbox's first request. */
   inp_catalog_get_default ();
+  community_catalog ();
 
   self->thread = g_thread_new ("inp-sandbox", sandbox_thread, self);
 

@@ -13,7 +13,9 @@
  *   does behind a relay. A correct client never calls it; it answers 404 and logs the request.
  *
  * Routes under the prefix (Bearer token required, 401 problem+json otherwise):
- * - POST /predictions {version, input}: by catalogue version hash. Unknown version → 422
+ * - POST /predictions {version, input}: by catalogue version hash, or by the version of a
+ *   "community" model (sandbox-community/soft-inpaint, sandbox-community/pixel-sketch): models
+ *   in no built-in catalogue, for adding a model by owner/name. Unknown version → 422
  *   "Invalid version or not permitted"; keys other than version, input, webhook,
  *   webhook_events_filter and stream → 422 additional_property_not_allowed.
  * - POST /models/{owner}/{name}/predictions {input}: only for the model-route models

@@ -18,6 +18,7 @@ struct _InpApplication
   GSettings      *settings;
   InpLibrary     *library;
   GError         *library_error;
+  InpCustomModels *custom_models;
 };
 
 G_DEFINE_FINAL_TYPE (InpApplication, inp_application, ADW_TYPE_APPLICATION)
@@ -74,6 +75,29 @@ inp_application_get_library (InpApplication  *self,
     }
 
   return self->library;
+}
+
+/**
+ * inp_application_get_custom_models:
+ *
+ * Reads the models added by name, beside the library, the first time they are asked for; every
+ * window lists and changes these.
+ *
+ * Returns: (transfer none): the models added by name.
+ */
+InpCustomModels *
+inp_application_get_custom_models (InpApplication *self)
+{
+  g_return_val_if_fail (INP_IS_APPLICATION (self), NULL);
+
+  if (self->custom_models == NULL)
+    {
+      g_autofree char *path = inp_custom_models_get_default_path ();
+
+      self->custom_models = inp_custom_models_new (path);
+    }
+
+  return self->custom_models;
 }
 
 static void
@@ -212,6 +236,7 @@ inp_application_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->library);
   g_clear_error (&self->library_error);
+  g_clear_object (&self->custom_models);
 
   G_OBJECT_CLASS (inp_application_parent_class)->dispose (object);
 }

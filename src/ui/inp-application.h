@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "inp-custom-models.h"
 #include "inp-library.h"
 
 G_BEGIN_DECLS
@@ -19,5 +20,6 @@ InpApplication *inp_application_new          (void);
 GSettings      *inp_application_get_settings (InpApplication *self);
 InpLibrary     *inp_application_get_library  (InpApplication *self,
                                               GError        **error);
+InpCustomModels *inp_application_get_custom_models (InpApplication *self);
 
 G_END_DECLS

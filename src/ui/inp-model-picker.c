@@ -10,6 +10,7 @@
 
 #include "inp-a11y.h"
 #include "inp-catalog.h"
+#include "inp-custom-models.h"
 #include "inp-input-roles.h"
 #include "inp-model-picker-private.h"
 
@@ -58,7 +59,7 @@ struct _InpModelPicker
   GtkWidget    *add_error_label;
 
   InpCatalog   *catalog;
-  GListStore   *added;
+  InpCustomModels *custom;
   InpModel     *selected;
   GSettings    *settings;
   char         *search_text;   /* casefolded */
@@ -230,6 +231,17 @@ update_rows (InpModelPicker *self)
     }
 }
 
+/* Fetching it again brings the latest version, which replaces the one kept. */
+static void
+update_clicked_cb (GtkButton *button,
+                   InpModel  *model)
+{
+  InpModelPicker *self = g_object_get_data (G_OBJECT (button), "inp-picker");
+
+  g_debug ("model-picker: asking to update %s", inp_model_get_id (model));
+  g_signal_emit (self, signals[ADD_MODEL_REQUESTED], 0, inp_model_get_id (model));
+}
+
 static void
 remove_clicked_cb (GtkButton *button,
                    InpModel  *model)
@@ -266,7 +278,19 @@ create_row_cb (gpointer item,
 
   if (group->info->tasks == 0)
     {
+      GtkWidget *update = gtk_button_new_from_icon_name ("view-refresh-symbolic");
       GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+      gtk_widget_set_valign (update, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (update, "flat");
+      gtk_widget_set_tooltip_text (update, _("Update to the Latest Version"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (update),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Update to the Latest Version"),
+                                      -1);
+      g_object_set_data (G_OBJECT (update), "inp-picker", group->picker);
+      g_signal_connect_object (update, "clicked", G_CALLBACK (update_clicked_cb), model, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), update);
 
       gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (remove, "flat");
@@ -302,7 +326,7 @@ build_groups (InpModelPicker *self)
     {
       Group *group = &self->groups[i];
       GListModel *source = group_infos[i].tasks != 0 ? G_LIST_MODEL (self->catalog)
-                                                     : G_LIST_MODEL (self->added);
+                                                     : G_LIST_MODEL (self->custom);
 
       group->picker = self;
       group->info = &group_infos[i];
@@ -458,6 +482,27 @@ add_cb (InpModelPicker *self)
   g_signal_emit (self, signals[ADD_MODEL_REQUESTED], 0, name);
 }
 
+/* The model chosen last time, or the catalogue's first when that one is gone (or was added by
+ * name and the added models are not known yet). */
+static InpModel *
+find_remembered (InpModelPicker *self)
+{
+  g_autofree char *id = g_settings_get_string (self->settings, "selected-model");
+  InpModel *model = inp_catalog_lookup (self->catalog, id);
+  g_autoptr(InpModel) first = NULL;
+
+  if (model == NULL)
+    model = inp_custom_models_lookup (self->custom, id);
+  if (model == NULL)
+    {
+      /* The catalogue keeps its own reference. */
+      first = g_list_model_get_item (G_LIST_MODEL (self->catalog), 0);
+      model = first;
+    }
+
+  return model;
+}
+
 /* Public API */
 
 GtkWidget *
@@ -560,33 +605,29 @@ inp_model_picker_dup_blocker (InpModelPicker *self,
  * inp_model_picker_add_model:
  * @model: a model fetched by name
  *
- * Lists @model among the models added by name, and chooses it. A model already listed is only
- * chosen.
+ * Lists @model among the models added by name, and chooses it. An added model of the same id is
+ * replaced: fetching a model again is how it is updated to its latest version. A model of the
+ * catalogue is only chosen. When the list of added models cannot be written, the picker says why.
  */
 void
 inp_model_picker_add_model (InpModelPicker *self,
                             InpModel       *model)
 {
+  g_autoptr(GError) error = NULL;
   InpModel *existing;
-  guint n;
 
   g_return_if_fail (INP_IS_MODEL_PICKER (self));
   g_return_if_fail (INP_IS_MODEL (model));
 
   existing = inp_catalog_lookup (self->catalog, inp_model_get_id (model));
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->added));
-  for (guint i = 0; existing == NULL && i < n; i++)
-    {
-      g_autoptr(InpModel) item = g_list_model_get_item (G_LIST_MODEL (self->added), i);
-
-      if (g_str_equal (inp_model_get_id (item), inp_model_get_id (model)))
-        existing = item;
-    }
-
   if (existing == NULL)
     {
+      if (!inp_custom_models_add (self->custom, model, &error))
+        {
+          inp_model_picker_show_add_error (self, error->message);
+          return;
+        }
       g_debug ("model-picker: added %s", inp_model_get_id (model));
-      g_list_store_append (self->added, model);
       existing = model;
     }
 
@@ -598,19 +639,29 @@ inp_model_picker_add_model (InpModelPicker *self,
  * inp_model_picker_remove_model:
  * @model: a model added by name
  *
- * Removes @model from the list; if it was chosen, the first model of the catalogue is chosen.
+ * Removes @model for good; if it was chosen, the first model of the catalogue is chosen. When
+ * the list of added models cannot be written, the model stays and the picker says why.
  */
 void
 inp_model_picker_remove_model (InpModelPicker *self,
                                InpModel       *model)
 {
-  guint position;
+  g_autoptr(InpModel) removed = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (INP_IS_MODEL_PICKER (self));
   g_return_if_fail (INP_IS_MODEL (model));
 
-  if (!g_list_store_find (self->added, model, &position))
+  if (inp_custom_models_lookup (self->custom, inp_model_get_id (model)) != model)
     return;
+
+  /* The row that holds @model goes with it. */
+  removed = g_object_ref (model);
+  if (!inp_custom_models_remove (self->custom, inp_model_get_id (model), &error))
+    {
+      inp_model_picker_show_add_error (self, error->message);
+      return;
+    }
 
   g_debug ("model-picker: removed %s", inp_model_get_id (model));
   if (model == self->selected)
@@ -619,7 +670,55 @@ inp_model_picker_remove_model (InpModelPicker *self,
 
       inp_model_picker_set_selected_model (self, first);
     }
-  g_list_store_remove (self->added, position);
+}
+
+/**
+ * inp_model_picker_get_custom_models:
+ *
+ * Returns: (transfer none): the models added by name that the picker lists.
+ */
+InpCustomModels *
+inp_model_picker_get_custom_models (InpModelPicker *self)
+{
+  g_return_val_if_fail (INP_IS_MODEL_PICKER (self), NULL);
+
+  return self->custom;
+}
+
+/**
+ * inp_model_picker_set_custom_models:
+ * @models: the models added by name, usually the application's
+ *
+ * Lists @models in their own group, and keeps models added or removed there. A picker starts
+ * with a list of its own that is kept for its lifetime only. If the model chosen last time is
+ * among @models, it is chosen again.
+ */
+void
+inp_model_picker_set_custom_models (InpModelPicker  *self,
+                                    InpCustomModels *models)
+{
+  InpModel *remembered;
+  InpModel *listed;
+  gboolean orphaned;
+
+  g_return_if_fail (INP_IS_MODEL_PICKER (self));
+  g_return_if_fail (INP_IS_CUSTOM_MODELS (models));
+
+  if (!g_set_object (&self->custom, models))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->groups); i++)
+    if (self->groups[i].info->tasks == 0)
+      gtk_filter_list_model_set_model (self->groups[i].model, G_LIST_MODEL (models));
+
+  /* Chosen from the list given up: it is no longer offered. */
+  listed = self->selected != NULL
+           ? inp_custom_models_lookup (models, inp_model_get_id (self->selected)) : NULL;
+  orphaned = self->selected != NULL && listed != self->selected
+             && inp_catalog_lookup (self->catalog, inp_model_get_id (self->selected)) == NULL;
+  remembered = find_remembered (self);
+  if (orphaned || inp_custom_models_lookup (models, inp_model_get_id (remembered)) == remembered)
+    inp_model_picker_set_selected_model (self, remembered);
 }
 
 /**
@@ -693,18 +792,7 @@ inp_model_picker_get_group (InpModelPicker  *self,
 static void
 select_remembered (InpModelPicker *self)
 {
-  g_autofree char *id = g_settings_get_string (self->settings, "selected-model");
-  InpModel *model = inp_catalog_lookup (self->catalog, id);
-  g_autoptr(InpModel) first = NULL;
-
-  /* A model added by name is not kept across starts; the catalogue's first model stands in. */
-  if (model == NULL)
-    {
-      first = g_list_model_get_item (G_LIST_MODEL (self->catalog), 0);
-      model = first;
-    }
-
-  g_set_object (&self->selected, model);
+  g_set_object (&self->selected, find_remembered (self));
   update_current (self);
   update_rows (self);
 }
@@ -726,7 +814,7 @@ inp_model_picker_dispose (GObject *object)
       g_clear_object (&self->groups[i].filter);
     }
   g_clear_object (&self->selected);
-  g_clear_object (&self->added);
+  g_clear_object (&self->custom);
   g_clear_object (&self->catalog);
   g_clear_object (&self->settings);
 
@@ -806,8 +894,9 @@ inp_model_picker_class_init (InpModelPickerClass *klass)
    * InpModelPicker::add-model-requested:
    * @name: the model's `owner/name`
    *
-   * The user asked to add a model by name. The handler fetches it and calls
-   * inp_model_picker_add_model(), or inp_model_picker_show_add_error() when that fails.
+   * The user asked to add a model by name, or to update one added before to its latest version.
+   * The handler fetches it and calls inp_model_picker_add_model(), or
+   * inp_model_picker_show_add_error() when that fails.
    */
   signals[ADD_MODEL_REQUESTED] =
     g_signal_new ("add-model-requested",
@@ -843,7 +932,7 @@ inp_model_picker_init (InpModelPicker *self)
   inp_a11y_name_inner_buttons (GTK_WIDGET (self));
 
   self->catalog = g_object_ref (inp_catalog_get_default ());
-  self->added = g_list_store_new (INP_TYPE_MODEL);
+  self->custom = inp_custom_models_new (NULL);
   self->settings = g_settings_new (APP_ID);
   build_groups (self);
   select_remembered (self);

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "inp-custom-models.h"
 #include "inp-model.h"
 
 G_BEGIN_DECLS
@@ -30,5 +31,8 @@ void       inp_model_picker_remove_model        (InpModelPicker *self,
                                                  InpModel       *model);
 void       inp_model_picker_show_add_error      (InpModelPicker *self,
                                                  const char     *message);
+InpCustomModels *inp_model_picker_get_custom_models (InpModelPicker  *self);
+void       inp_model_picker_set_custom_models   (InpModelPicker  *self,
+                                                 InpCustomModels *models);
 
 G_END_DECLS

@@ -789,6 +789,7 @@ application_changed_cb (InpWindow  *self,
 {
   GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
   g_autoptr(GError) error = NULL;
+  InpCustomModels *custom;
   const GError *problem;
 
   if (application == NULL || self->gallery != NULL)
@@ -807,6 +808,13 @@ application_changed_cb (InpWindow  *self,
     {
       inp_window_show_toast (self, error->message);
     }
+
+  /* Models added by name last time are listed before anything is generated. */
+  custom = inp_application_get_custom_models (INP_APPLICATION (application));
+  inp_model_picker_set_custom_models (self->model_picker, custom);
+  problem = inp_custom_models_get_problem (custom);
+  if (problem != NULL)
+    inp_window_show_toast (self, problem->message);
 
   self->gallery = inp_gallery_new (self->library);
   gtk_widget_set_vexpand (GTK_WIDGET (self->gallery), TRUE);

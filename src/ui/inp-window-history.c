@@ -30,12 +30,17 @@ restore_free (Restore *restore)
   g_free (restore);
 }
 
-/* A job made with a model added by name can only come back once that model is there again. */
+/* A job made with a model added by name can only come back while that model is listed. */
 static InpModel *
-lookup_model (const InpRestoreData  *data,
-              GError               **error)
+lookup_model (InpWindow            *self,
+              const InpRestoreData *data,
+              GError              **error)
 {
   InpModel *model = inp_catalog_lookup (inp_catalog_get_default (), data->model);
+
+  if (model == NULL)
+    model = inp_custom_models_lookup (inp_model_picker_get_custom_models (self->model_picker),
+                                      data->model);
 
   if (model == NULL)
     g_set_error (error, INP_ERROR, INP_ERROR_NOT_FOUND,
@@ -144,7 +149,8 @@ job_loaded_cb (GObject      *source,
   GError *error = NULL;
 
   restore->data = inp_restore_data_load_job_finish (result, &error);
-  if (restore->data == NULL || (restore->model = lookup_model (restore->data, &error)) == NULL)
+  if (restore->data == NULL
+      || (restore->model = lookup_model (self, restore->data, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -382,7 +388,7 @@ restore_settings_action (GtkWidget  *widget,
 
   /* The picture is already open: only the model, prompts and values come back. */
   restore.data = self->provenance;
-  restore.model = lookup_model (self->provenance, &error);
+  restore.model = lookup_model (self, self->provenance, &error);
   if (restore.model == NULL)
     {
       inp_window_show_toast (self, error->message);

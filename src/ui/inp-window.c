@@ -150,7 +150,9 @@ void
 inp_window_show_toast (InpWindow  *self,
                        const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  /* Toast titles are markup in libadwaita 1.2: a path or a parser's "<data>" must show as is. */
+  AdwToast *toast = adw_toast_new (escaped);
 
   /* Server messages can be long; they are shown whole in the job row. */
   adw_toast_set_timeout (toast, 5);
