@@ -72,6 +72,24 @@ inp_test_set_user_dirs (const char *dir)
   return g_steal_pointer (&data_dir);
 }
 
+/**
+ * inp_test_use_temp_data_dirs:
+ *
+ * Like inp_test_set_user_dirs(), in a fresh temporary folder, so that windows open a library of
+ * their own and never the user's. Call before anything reads them.
+ *
+ * Returns: (transfer full): the folder, to remove with inp_test_remove_tree()
+ */
+char *
+inp_test_use_temp_data_dirs (void)
+{
+  char *dir = inp_test_make_temp_dir ();
+
+  g_free (inp_test_set_user_dirs (dir));
+
+  return dir;
+}
+
 void
 inp_test_remove_tree (const char *path)
 {

@@ -27,6 +27,7 @@ gboolean inp_test_iterate_until   (gboolean    *flag,
                                    guint        timeout_ms);
 char    *inp_test_make_temp_dir   (void);
 char    *inp_test_set_user_dirs   (const char  *dir);
+char    *inp_test_use_temp_data_dirs (void);
 void     inp_test_remove_tree     (const char  *path);
 void     inp_test_assert_same_file (GFile      *file,
                                     const char *path);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-a11y.h"
 #include "inp-file-dialog.h"
 #include "inp-gallery-item.h"
 #include "inp-gallery.h"
@@ -270,6 +271,7 @@ bind_cb (InpGallery               *self,
   InpLibraryOutput *output = gtk_list_item_get_item (list_item);
 
   inp_gallery_item_set_item (item, output);
+  inp_a11y_name_list_cell (GTK_WIDGET (item));
   inp_gallery_item_set_job_start (item, starts_job (self, output,
                                                    gtk_list_item_get_position (list_item)));
 }

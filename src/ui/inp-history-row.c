@@ -202,6 +202,7 @@ inp_history_row_set_job (InpHistoryRow *self,
 {
   g_autofree char *date = NULL;
   g_autofree char *status = NULL;
+  g_autofree char *label = NULL;
   const char *prompt;
 
   g_return_if_fail (INP_IS_HISTORY_ROW (self));
@@ -244,6 +245,18 @@ inp_history_row_set_job (InpHistoryRow *self,
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.restore",
                                  inp_library_job_get_model (job) != NULL);
+
+  /* Translators: a history row for screen readers: the model, when, then the prompt. */
+  label = g_strdup_printf (_("%s, %s: %s"), gtk_label_get_text (self->model_label), date,
+                           gtk_label_get_text (self->prompt_label));
+  if (status != NULL)
+    {
+      g_autofree char *with_status = g_strdup_printf ("%s. %s", label, status);
+
+      g_free (label);
+      label = g_steal_pointer (&with_status);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
 /**

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-a11y.h"
 #include "inp-history-row.h"
 #include "inp-history-view-private.h"
 
@@ -271,6 +272,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   inp_history_row_set_job (row, job, model != NULL ? inp_model_get_title (model) : NULL, now);
+  inp_a11y_name_list_cell (GTK_WIDGET (row));
   g_hash_table_add (self->rows, row);
   load_thumbnail (self, row, job);
 }
@@ -951,6 +953,7 @@ inp_history_view_init (InpHistoryView *self)
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  inp_a11y_name_inner_buttons (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   self->jobs = g_list_store_new (INP_TYPE_LIBRARY_JOB);

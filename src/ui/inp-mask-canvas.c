@@ -115,6 +115,13 @@ struct _InpMaskCanvas
 
   gboolean            was_empty;
   char               *a11y_description;
+  guint               a11y_idle_id;
+
+  /* The keyboard's brush: where the arrow keys have moved it, in image pixels. */
+  gboolean            key_cursor;
+  gboolean            key_down;
+  double              key_x;
+  double              key_y;
 };
 
 G_DEFINE_FINAL_TYPE (InpMaskCanvas, inp_mask_canvas, GTK_TYPE_WIDGET)
@@ -146,6 +153,7 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void update_actions (InpMaskCanvas *self);
+static void queue_update_a11y (InpMaskCanvas *self);
 
 GtkWidget *
 inp_mask_canvas_new (void)
@@ -252,6 +260,7 @@ inp_mask_canvas_zoom_at (InpMaskCanvas *self,
     {
       self->zoom = zoom;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+      queue_update_a11y (self);
     }
   clamp_origin (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -282,6 +291,7 @@ apply_fit (InpMaskCanvas *self)
     {
       self->zoom = zoom;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+      queue_update_a11y (self);
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -729,6 +739,9 @@ mask_changed_cb (InpMaskCanvas *self,
         }
     }
 
+  /* Strokes and shapes of our own are described when they end. */
+  if (self->mode == MODE_NONE)
+    queue_update_a11y (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1054,15 +1067,26 @@ inp_mask_canvas_snapshot (GtkWidget   *widget,
   else if (self->mode == MODE_LASSO)
     append_lasso (self, snapshot);
 
-  if (self->hovering && self->mode != MODE_PAN && !self->space_held &&
-      (self->tool == INP_CANVAS_TOOL_BRUSH || self->tool == INP_CANVAS_TOOL_ERASER))
+  if (self->hovering && self->mode != MODE_PAN && !self->space_held)
     {
-      double r = inp_mask_canvas_get_brush_size (self) / 2.0 * self->zoom;
+      double x = self->hover_x;
+      double y = self->hover_y;
 
-      append_frame (snapshot,
-                    &GRAPHENE_RECT_INIT (self->hover_x - MAX (r, 2.0), self->hover_y - MAX (r, 2.0),
-                                         2 * MAX (r, 2.0), 2 * MAX (r, 2.0)),
-                    TRUE);
+      /* The keyboard's cursor stays on its image point when the view zooms or pans. */
+      if (self->key_cursor)
+        inp_mask_canvas_image_to_widget (self, self->key_x, self->key_y, &x, &y);
+
+      if (self->tool == INP_CANVAS_TOOL_BRUSH || self->tool == INP_CANVAS_TOOL_ERASER)
+        {
+          double r = MAX (inp_mask_canvas_get_brush_size (self) / 2.0 * self->zoom, 2.0);
+
+          append_frame (snapshot, &GRAPHENE_RECT_INIT (x - r, y - r, 2 * r, 2 * r), TRUE);
+        }
+      else if (self->key_cursor)
+        {
+          /* The shapes have no pointer cursor to show where the keys are. */
+          append_frame (snapshot, &GRAPHENE_RECT_INIT (x - 4, y - 4, 8, 8), FALSE);
+        }
     }
 
   gtk_snapshot_pop (snapshot);
@@ -1122,8 +1146,8 @@ static void
 update_a11y (InpMaskCanvas *self)
 {
   g_autofree char *coverage = NULL;
+  g_autofree char *old = g_steal_pointer (&self->a11y_description);
 
-  g_free (self->a11y_description);
   if (self->pixbuf == NULL)
     {
       self->a11y_description = g_strdup (_("No picture is open"));
@@ -1139,15 +1163,36 @@ update_a11y (InpMaskCanvas *self)
         coverage = g_strdup_printf (_("%.0f %% of the picture will be repainted."),
                                     percent < 1.0 && percent > 0.0 ? 1.0 : percent);
 
-      /* Translators: the tool, its size in pixels, then how much is masked. */
-      self->a11y_description = g_strdup_printf (_("%s, %d px. %s"), tool_name (self->tool),
+      /* Translators: the tool, its size in pixels, the zoom, then how much is masked. */
+      self->a11y_description = g_strdup_printf (_("%s, %d px, zoom %d %%. %s"),
+                                                tool_name (self->tool),
                                                 (int) round (inp_mask_canvas_get_brush_size (self)),
-                                                coverage);
+                                                (int) round (self->zoom * 100.0), coverage);
     }
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->a11y_description,
-                                  -1);
+  if (g_strcmp0 (old, self->a11y_description) != 0)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->a11y_description,
+                                    -1);
+}
+
+/* Changes made to the mask from outside, such as a mask taken from a result, are described
+ * once the main loop is idle, never once per dab. */
+static gboolean
+a11y_idle_cb (gpointer user_data)
+{
+  InpMaskCanvas *self = user_data;
+
+  self->a11y_idle_id = 0;
+  update_a11y (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_update_a11y (InpMaskCanvas *self)
+{
+  if (self->a11y_idle_id == 0)
+    self->a11y_idle_id = g_idle_add (a11y_idle_cb, self);
 }
 
 const char *
@@ -1596,6 +1641,8 @@ motion_cb (InpMaskCanvas            *self,
            double                    y,
            GtkEventControllerMotion *controller)
 {
+  /* The pointer takes over from the keyboard's cursor. */
+  self->key_cursor = FALSE;
   _inp_mask_canvas_hover (self, x, y);
 }
 
@@ -1603,7 +1650,8 @@ static void
 leave_cb (InpMaskCanvas            *self,
           GtkEventControllerMotion *controller)
 {
-  self->hovering = FALSE;
+  /* The keyboard's cursor stays visible when the pointer leaves. */
+  self->hovering = self->key_cursor;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1649,6 +1697,87 @@ pinch_scale_changed_cb (InpMaskCanvas  *self,
   inp_mask_canvas_zoom_at (self, self->pinch_zoom * scale, x, y);
 }
 
+/* Keyboard painting: the arrow keys move a brush cursor in screen-sized steps, Return puts the
+ * tool down and lifts it again, so a stroke, a shape or a lasso outline follows the moves. */
+#define KEY_STEP 8.0
+#define KEY_STEP_FAST 40.0
+
+static void
+key_cursor_sample (InpMaskCanvas    *self,
+                   InpPointerSample *sample)
+{
+  inp_mask_canvas_image_to_widget (self, self->key_x, self->key_y, &sample->x, &sample->y);
+  sample->pressure = 1.0;
+}
+
+/* Puts the keyboard cursor where the pointer was, or in the middle of the picture. */
+static void
+ensure_key_cursor (InpMaskCanvas *self)
+{
+  if (self->key_cursor)
+    return;
+
+  if (self->hovering)
+    {
+      inp_mask_canvas_widget_to_image (self, self->hover_x, self->hover_y,
+                                       &self->key_x, &self->key_y);
+    }
+  else
+    {
+      self->key_x = image_width (self) / 2.0;
+      self->key_y = image_height (self) / 2.0;
+    }
+  self->key_x = CLAMP (self->key_x, 0, image_width (self));
+  self->key_y = CLAMP (self->key_y, 0, image_height (self));
+  self->key_cursor = TRUE;
+}
+
+static void
+move_key_cursor (InpMaskCanvas *self,
+                 double         dx,
+                 double         dy)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  InpPointerSample sample;
+
+  ensure_key_cursor (self);
+  self->key_x = CLAMP (self->key_x + dx / self->zoom, 0, image_width (self));
+  self->key_y = CLAMP (self->key_y + dy / self->zoom, 0, image_height (self));
+
+  /* The view follows the cursor when it reaches an edge of a zoomed-in picture. */
+  key_cursor_sample (self, &sample);
+  if (sample.x < 0 || sample.x > width || sample.y < 0 || sample.y > height)
+    {
+      self->fit = FALSE;
+      self->origin_x -= sample.x < 0 ? sample.x : MAX (0, sample.x - width);
+      self->origin_y -= sample.y < 0 ? sample.y : MAX (0, sample.y - height);
+      clamp_origin (self);
+      key_cursor_sample (self, &sample);
+    }
+
+  if (self->mode != MODE_NONE && self->mode != MODE_PAN)
+    _inp_mask_canvas_pointer_motion (self, &sample, 1);
+  else
+    _inp_mask_canvas_hover (self, sample.x, sample.y);
+}
+
+static void
+lift_key_tool (InpMaskCanvas *self)
+{
+  self->key_down = FALSE;
+  _inp_mask_canvas_pointer_up (self);
+}
+
+/* Tabbing away with the tool down ends the stroke or shape there, as lifting it would. */
+static void
+focus_leave_cb (InpMaskCanvas           *self,
+                GtkEventControllerFocus *controller)
+{
+  if (self->key_down)
+    lift_key_tool (self);
+}
+
 static gboolean
 key_pressed_cb (InpMaskCanvas         *self,
                 guint                  keyval,
@@ -1656,13 +1785,69 @@ key_pressed_cb (InpMaskCanvas         *self,
                 GdkModifierType        state,
                 GtkEventControllerKey *controller)
 {
-  if (keyval != GDK_KEY_space || self->pixbuf == NULL)
+  double step = (state & GDK_SHIFT_MASK) != 0 ? KEY_STEP_FAST : KEY_STEP;
+
+  if (self->pixbuf == NULL)
     return FALSE;
 
-  self->space_held = TRUE;
-  update_cursor (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  return TRUE;
+  /* Ctrl and Alt combinations belong to the shortcuts, such as Ctrl+Return to generate. */
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_space:
+      self->space_held = TRUE;
+      update_cursor (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return TRUE;
+
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      move_key_cursor (self, -step, 0);
+      return TRUE;
+
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      move_key_cursor (self, step, 0);
+      return TRUE;
+
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      move_key_cursor (self, 0, -step);
+      return TRUE;
+
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      move_key_cursor (self, 0, step);
+      return TRUE;
+
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+      if (self->mode == MODE_NONE)
+        {
+          InpPointerSample sample;
+
+          ensure_key_cursor (self);
+          key_cursor_sample (self, &sample);
+          _inp_mask_canvas_pointer_down (self, &sample, FALSE, 0);
+          self->key_down = self->mode != MODE_NONE;
+        }
+      else
+        {
+          lift_key_tool (self);
+        }
+      return TRUE;
+
+    case GDK_KEY_Escape:
+      if (self->mode == MODE_NONE)
+        return FALSE;
+      lift_key_tool (self);
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
 }
 
 static void
@@ -2741,6 +2926,7 @@ inp_mask_canvas_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->a11y_idle_id, g_source_remove);
 
   if (self->mode == MODE_STROKE)
     inp_mask_end_stroke (self->mask);
@@ -3008,6 +3194,7 @@ inp_mask_canvas_class_init (InpMaskCanvasClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, pinch_scale_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_pressed_cb);
   gtk_widget_class_bind_template_callback (widget_class, key_released_cb);
+  gtk_widget_class_bind_template_callback (widget_class, focus_leave_cb);
 
   gtk_widget_class_set_css_name (widget_class, "inpmaskcanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "inp-a11y.h"
 #include "inp-catalog.h"
 #include "inp-custom-models.h"
 #include "inp-input-roles.h"
@@ -401,6 +402,9 @@ search_changed_cb (InpModelPicker *self)
 static void
 search_activate_cb (InpModelPicker *self)
 {
+  /* A fast typist's Enter comes before the entry's delayed search-changed: filter now. */
+  search_changed_cb (self);
+
   for (guint i = 0; i < G_N_ELEMENTS (self->groups); i++)
     {
       g_autoptr(InpModel) model = g_list_model_get_item (G_LIST_MODEL (self->groups[i].model), 0);
@@ -925,6 +929,7 @@ static void
 inp_model_picker_init (InpModelPicker *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  inp_a11y_name_inner_buttons (GTK_WIDGET (self));
 
   self->catalog = g_object_ref (inp_catalog_get_default ());
   self->custom = inp_custom_models_new (NULL);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-a11y.h"
 #include "inp-client.h"
 #include "inp-endpoint.h"
 #include "inp-error.h"
@@ -1140,4 +1141,5 @@ static void
 inp_preferences_window_init (InpPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  inp_a11y_name_inner_buttons (GTK_WIDGET (self));
 }

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-a11y.h"
 #include "inp-error.h"
 #include "inp-input-roles.h"
 #include "inp-prompt-panel.h"
@@ -608,6 +609,7 @@ inp_prompt_panel_init (InpPromptPanel *self)
   GtkShortcutTrigger *trigger;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  inp_a11y_name_inner_buttons (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_swapped (self->settings, "changed::recent-prompts",

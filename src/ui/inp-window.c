@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "inp-a11y.h"
 #include "inp-error.h"
 #include "inp-file-dialog.h"
 #include "inp-window-private.h"
@@ -560,6 +561,7 @@ static void
 inp_window_init (InpWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  inp_a11y_name_inner_buttons (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
 
