@@ -1024,6 +1024,57 @@ output_added_cb (InpLibrary       *library,
 }
 
 /* The worker-thread variants, and signals that arrive in the library's own thread. */
+/* The job is written on a worker thread; a cancel meanwhile does not lose the row or its id. */
+static void
+test_create_job_async (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(JsonNode) inputs = make_inputs ("a heron at dawn", 77);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) cancelled_result = NULL;
+  g_autoptr(InpLibraryJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 job_id;
+  gint64 cancelled_id;
+
+  inp_library_create_job_async (fixture->library, "owner/model", "v3",
+                                "https://api.replicate.com/v1", "a heron at dawn", inputs, NULL,
+                                got_result_cb, &result);
+  /* The caller's values may change at once: the row keeps what was passed. */
+  json_object_set_string_member (json_node_get_object (inputs), "prompt", "changed");
+  job_id = inp_library_create_job_finish (fixture->library, wait_for_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (job_id, >, 0);
+
+  g_cancellable_cancel (cancellable);
+  inp_library_create_job_async (fixture->library, "owner/model", NULL, NULL, NULL, NULL,
+                                cancellable, got_result_cb, &cancelled_result);
+  cancelled_id = inp_library_create_job_finish (fixture->library,
+                                                wait_for_result (&cancelled_result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cancelled_id, >, job_id);
+
+  /* The results hold the library; so does the worker thread for a moment after reporting. */
+  g_clear_object (&result);
+  g_clear_object (&cancelled_result);
+  wait_for_last_reference (fixture->library);
+  reopen (fixture);
+  job = inp_library_get_job (fixture->library, job_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (inp_library_job_get_model (job), ==, "owner/model");
+  g_assert_cmpstr (inp_library_job_get_version (job), ==, "v3");
+  g_assert_cmpstr (inp_library_job_get_endpoint_host (job), ==, "api.replicate.com");
+  g_assert_cmpstr (inp_library_job_get_prompt (job), ==, "a heron at dawn");
+  g_assert_cmpint (inp_library_job_get_status (job), ==, INP_LIBRARY_JOB_STATUS_PENDING);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (
+                     inp_library_job_get_inputs (job)), "prompt"), ==, "a heron at dawn");
+  g_clear_object (&job);
+  job = inp_library_get_job (fixture->library, cancelled_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (inp_library_job_get_status (job), ==, INP_LIBRARY_JOB_STATUS_PENDING);
+}
+
 static void
 test_async (Fixture       *fixture,
             gconstpointer  data)
@@ -1866,6 +1917,7 @@ main (int   argc,
   ADD ("/core/library/two-connections", test_two_connections);
   ADD ("/core/library/search-and-filter", test_search_and_filter);
   ADD ("/core/library/async", test_async);
+  ADD ("/core/library/create-job-async", test_create_job_async);
   ADD ("/core/library/store-from-http", test_store_from_http);
   ADD ("/core/library/unfinished", test_unfinished);
   ADD ("/core/library/delete-restore-purge", test_delete_restore_purge);

@@ -658,29 +658,65 @@ inputs_stored_cb (GObject      *source,
   upload_next (self);
 }
 
-/* Writes the job into the library before anything is sent. */
-static gboolean
-record_start (InpJob  *self,
-              GError **error)
+static void
+job_recorded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(InpJob) self = user_data;
+  const char *version = self->version != NULL ? self->version
+                                              : inp_model_get_version (self->model);
+  g_autoptr(JsonNode) values = json_node_init_object (json_node_alloc (), self->values);
+  g_autoptr(InpProvenance) provenance = NULL;
+  GError *error = NULL;
+  GBytes *image;
+  GBytes *mask;
+  gint64 job_id;
+
+  job_id = inp_library_create_job_finish (INP_LIBRARY (source), result, &error);
+  if (job_id == 0)
+    {
+      run_fail (self, error);
+      return;
+    }
+
+  provenance = inp_provenance_new (inp_model_get_id (self->model), version, values);
+  self->record = inp_job_record_new (self->library, job_id, provenance);
+
+  /* A cancel while the row was written is recorded on it, as any later one is. */
+  if (g_cancellable_set_error_if_cancelled (self->stage_cancellable, &error))
+    {
+      run_fail (self, error);
+      return;
+    }
+
+  image = file_bytes (self, inp_model_get_image_input (self->model));
+  mask = file_bytes (self, inp_model_get_mask_input (self->model));
+  if (image != NULL || mask != NULL)
+    {
+      inp_library_store_inputs_async (self->library, job_id, image, mask, self->stage_cancellable,
+                                      inputs_stored_cb, g_object_ref (self));
+      return;
+    }
+
+  upload_next (self);
+}
+
+/* Writes the job into the library before anything is sent; the commit waits for the disk, so
+ * it runs on a worker thread. */
+static void
+record_start (InpJob *self)
 {
   const char *version = self->version != NULL ? self->version
                                               : inp_model_get_version (self->model);
   InpEndpoint *endpoint = inp_client_get_endpoint (self->client);
   g_autoptr(JsonNode) values = json_node_init_object (json_node_alloc (), self->values);
-  g_autoptr(InpProvenance) provenance = NULL;
   const char *prompt;
-  gint64 job_id;
 
   prompt = json_object_get_string_member_with_default (self->values, "prompt", NULL);
-  job_id = inp_library_create_job (self->library, inp_model_get_id (self->model), version,
-                                   inp_endpoint_get_base_url (endpoint), prompt, values, error);
-  if (job_id == 0)
-    return FALSE;
-
-  provenance = inp_provenance_new (inp_model_get_id (self->model), version, values);
-  self->record = inp_job_record_new (self->library, job_id, provenance);
-
-  return TRUE;
+  inp_library_create_job_async (self->library, inp_model_get_id (self->model), version,
+                                inp_endpoint_get_base_url (endpoint), prompt, values,
+                                self->stage_cancellable, job_recorded_cb, g_object_ref (self));
 }
 
 static void
@@ -741,22 +777,8 @@ inp_job_run_async (InpJob              *self,
 
   if (self->library != NULL)
     {
-      GBytes *image = file_bytes (self, inp_model_get_image_input (self->model));
-      GBytes *mask = file_bytes (self, inp_model_get_mask_input (self->model));
-
-      if (!record_start (self, &error))
-        {
-          run_fail (self, error);
-          return;
-        }
-
-      if (image != NULL || mask != NULL)
-        {
-          inp_library_store_inputs_async (self->library, inp_job_record_get_job_id (self->record),
-                                          image, mask, self->stage_cancellable, inputs_stored_cb,
-                                          g_object_ref (self));
-          return;
-        }
+      record_start (self);
+      return;
     }
 
   upload_next (self);

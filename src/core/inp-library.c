@@ -14,6 +14,7 @@
 #include "inp-atomic-file.h"
 #include "inp-debug.h"
 #include "inp-error.h"
+#include "inp-json.h"
 #include "inp-library-private.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -1826,6 +1827,104 @@ inp_library_store_inputs_finish (InpLibrary    *self,
                         FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char     *model;
+  char     *version;
+  char     *endpoint;
+  char     *prompt;
+  JsonNode *inputs;
+} CreateJob;
+
+static void
+create_job_free (gpointer data)
+{
+  CreateJob *create = data;
+
+  g_free (create->model);
+  g_free (create->version);
+  g_free (create->endpoint);
+  g_free (create->prompt);
+  g_clear_pointer (&create->inputs, json_node_unref);
+  g_free (create);
+}
+
+static void
+create_job_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  CreateJob *create = task_data;
+  GError *error = NULL;
+  gint64 job_id;
+
+  job_id = inp_library_create_job (source_object, create->model, create->version,
+                                   create->endpoint, create->prompt, create->inputs, &error);
+  if (job_id != 0)
+    g_task_return_int (task, job_id);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * inp_library_create_job_async:
+ *
+ * Like inp_library_create_job(), on a worker thread: the commit waits for the disk (the
+ * database is synchronous=FULL), which the main loop must not. The job is recorded even when
+ * @cancellable is cancelled meanwhile; the result then still gives its id.
+ */
+void
+inp_library_create_job_async (InpLibrary          *self,
+                              const char          *model,
+                              const char          *version,
+                              const char          *endpoint,
+                              const char          *prompt,
+                              JsonNode            *inputs,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CreateJob *create;
+
+  g_return_if_fail (INP_IS_LIBRARY (self));
+  g_return_if_fail (model != NULL);
+  g_return_if_fail (inputs == NULL || JSON_NODE_HOLDS_OBJECT (inputs));
+
+  create = g_new0 (CreateJob, 1);
+  create->model = g_strdup (model);
+  create->version = g_strdup (version);
+  create->endpoint = g_strdup (endpoint);
+  create->prompt = g_strdup (prompt);
+  /* A deep copy: the caller's values may change while the thread serialises them. */
+  create->inputs = inputs != NULL ? inp_json_node_deep_copy (inputs) : NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inp_library_create_job_async);
+  g_task_set_task_data (task, create, create_job_free);
+  /* Not cut short by @cancellable: a row that was written must be reported. */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, create_job_thread);
+}
+
+/**
+ * inp_library_create_job_finish:
+ *
+ * Returns: the job's id, or 0 with @error set.
+ */
+gint64
+inp_library_create_job_finish (InpLibrary    *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == inp_library_create_job_async,
+                        0);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 /* Queries */

@@ -69,6 +69,18 @@ gint64            inp_library_create_job          (InpLibrary           *self,
                                                    const char           *prompt,
                                                    JsonNode             *inputs,
                                                    GError              **error);
+void              inp_library_create_job_async    (InpLibrary           *self,
+                                                   const char           *model,
+                                                   const char           *version,
+                                                   const char           *endpoint,
+                                                   const char           *prompt,
+                                                   JsonNode             *inputs,
+                                                   GCancellable         *cancellable,
+                                                   GAsyncReadyCallback   callback,
+                                                   gpointer              user_data);
+gint64            inp_library_create_job_finish   (InpLibrary           *self,
+                                                   GAsyncResult         *result,
+                                                   GError              **error);
 gboolean          inp_library_set_prediction_id   (InpLibrary           *self,
                                                    gint64                job_id,
                                                    const char           *prediction_id,

@@ -207,7 +207,7 @@ shortcuts_action (GSimpleAction *action,
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
 
-  /* GtkApplicationWindow loads gtk/help-overlay.ui from our resources and owns the action. */
+  /* The window builds the shortcuts window when it is first asked for. */
   if (window != NULL)
     gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
@@ -268,6 +268,7 @@ inp_application_startup (GApplication *app)
   set_accels (GTK_APPLICATION (app), "app.preferences", "<Primary>comma");
   set_accels (GTK_APPLICATION (app), "win.close", "<Primary>w");
   set_accels (GTK_APPLICATION (app), "win.toggle-sidebar", "F9");
+  set_accels (GTK_APPLICATION (app), "win.show-help-overlay", "<Primary>question");
 }
 
 static int

@@ -25,6 +25,7 @@ struct _InpGalleryItem
   InpLibraryOutput   *item;
   GdkPaintable       *paintable;
   GCancellable       *cancellable;
+  char               *load_error;
 
   gboolean            job_start;
   gboolean            playing;
@@ -128,7 +129,7 @@ load_cb (GObject      *object,
     {
       g_debug ("gallery: no thumbnail: %s", error->message);
       gtk_picture_set_paintable (self->picture, NULL);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->picture), error->message);
+      self->load_error = g_strdup (error->message);
       return;
     }
 
@@ -160,7 +161,7 @@ update (InpGalleryItem *self)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->picture), NULL);
+  g_clear_pointer (&self->load_error, g_free);
 
   if (self->item == NULL)
     {
@@ -178,7 +179,6 @@ update (InpGalleryItem *self)
   caption = make_caption (self->item);
   gtk_label_set_label (self->caption, caption);
   prompt = inp_library_output_get_prompt (self->item);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), prompt != NULL && *prompt ? prompt : NULL);
 
   /* Translators: what a screen reader says for a gallery item: the model, then the prompt */
   label = g_strdup_printf (_("Result of %s: %s"), caption, prompt != NULL ? prompt : "");
@@ -241,6 +241,38 @@ inp_gallery_content_new (GFile      *file,
   return gdk_content_provider_new_union (providers, n);
 }
 
+/* The tooltip is asked for, not set at each bind: in GTK 4.8 setting a tooltip on a visible
+ * widget queries the pointer, a round trip to the display server, and a scroll binds dozens of
+ * items per frame. */
+static gboolean
+query_tooltip_cb (InpGalleryItem *self,
+                  int             x,
+                  int             y,
+                  gboolean        keyboard,
+                  GtkTooltip     *tooltip)
+{
+  const char *prompt;
+  GtkWidget *target;
+
+  if (self->item == NULL)
+    return FALSE;
+
+  /* Over a thumbnail that failed (or from the keyboard), why; over the caption, the prompt. */
+  target = keyboard ? NULL : gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+  if (self->load_error != NULL && (keyboard || target == GTK_WIDGET (self->picture)))
+    {
+      gtk_tooltip_set_text (tooltip, self->load_error);
+      return TRUE;
+    }
+
+  prompt = inp_library_output_get_prompt (self->item);
+  if (prompt == NULL || *prompt == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, prompt);
+  return TRUE;
+}
+
 static GdkContentProvider *
 drag_prepare_cb (GtkDragSource  *source,
                  double          x,
@@ -287,6 +319,7 @@ inp_gallery_item_dispose (GObject *object)
   g_clear_object (&self->paintable);
   g_clear_object (&self->item);
   g_clear_object (&self->loader);
+  g_clear_pointer (&self->load_error, g_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), INP_TYPE_GALLERY_ITEM);
 
@@ -405,6 +438,9 @@ inp_gallery_item_init (InpGalleryItem *self)
   gtk_drag_source_set_actions (drag_source, GDK_ACTION_COPY);
   g_signal_connect (drag_source, "prepare", G_CALLBACK (drag_prepare_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag_source));
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (query_tooltip_cb), NULL);
 }
 
 /**

@@ -81,10 +81,53 @@ inp_history_row_class_init (InpHistoryRowClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* Tooltips are asked for, not set at each bind: in GTK 4.8 setting a tooltip on a visible widget
+ * queries the pointer, a round trip to the display server, and scrolling binds many rows. */
+static gboolean
+prompt_tooltip_cb (InpHistoryRow *self,
+                   int            x,
+                   int            y,
+                   gboolean       keyboard,
+                   GtkTooltip    *tooltip,
+                   GtkWidget     *label)
+{
+  const char *prompt = self->job != NULL ? inp_library_job_get_prompt (self->job) : NULL;
+
+  if (prompt == NULL || *prompt == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, prompt);
+  return TRUE;
+}
+
+static gboolean
+status_tooltip_cb (InpHistoryRow *self,
+                   int            x,
+                   int            y,
+                   gboolean       keyboard,
+                   GtkTooltip    *tooltip,
+                   GtkWidget     *label)
+{
+  const char *status = gtk_label_get_text (self->status_label);
+
+  if (*status == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, status);
+  return TRUE;
+}
+
 static void
 inp_history_row_init (InpHistoryRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->prompt_label), TRUE);
+  g_signal_connect_swapped (self->prompt_label, "query-tooltip", G_CALLBACK (prompt_tooltip_cb),
+                            self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->status_label), TRUE);
+  g_signal_connect_swapped (self->status_label, "query-tooltip", G_CALLBACK (status_tooltip_cb),
+                            self);
 }
 
 GtkWidget *
@@ -226,7 +269,6 @@ inp_history_row_set_job (InpHistoryRow *self,
       gtk_label_set_text (self->prompt_label, one_line);
       gtk_widget_remove_css_class (GTK_WIDGET (self->prompt_label), "dim-label");
     }
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->prompt_label), prompt);
 
   gtk_label_set_text (self->model_label,
                       model_title != NULL ? model_title : inp_library_job_get_model (job));
@@ -236,7 +278,6 @@ inp_history_row_set_job (InpHistoryRow *self,
 
   status = status_text (job);
   gtk_label_set_text (self->status_label, status != NULL ? status : "");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), status);
   gtk_widget_set_visible (GTK_WIDGET (self->status_label), status != NULL);
   if (status_is_problem (inp_library_job_get_status (job)))
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");

@@ -66,6 +66,7 @@ struct _InpModelPicker
   Group         groups[G_N_ELEMENTS (group_infos)];
   gboolean      has_image;
   gboolean      has_mask;
+  gboolean      rows_built;
 };
 
 G_DEFINE_FINAL_TYPE (InpModelPicker, inp_model_picker, ADW_TYPE_BIN)
@@ -347,8 +348,6 @@ build_groups (InpModelPicker *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (group->list),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, gettext (group->info->title),
                                       -1);
-      gtk_list_box_bind_model (GTK_LIST_BOX (group->list), G_LIST_MODEL (group->model),
-                               create_row_cb, group, NULL);
       g_signal_connect (group->list, "row-activated", G_CALLBACK (row_activated_cb), group);
 
       gtk_box_insert_child_after (GTK_BOX (self->groups_box), group->label,
@@ -357,6 +356,21 @@ build_groups (InpModelPicker *self)
     }
 
   update_group_visibility (self);
+}
+
+/* The rows live in the popover: they are made the first time it opens, not before the window's
+ * first frame (a row per model was a fifth of the window's start-up). */
+static void
+ensure_rows (InpModelPicker *self)
+{
+  if (self->rows_built)
+    return;
+
+  self->rows_built = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (self->groups); i++)
+    gtk_list_box_bind_model (GTK_LIST_BOX (self->groups[i].list),
+                             G_LIST_MODEL (self->groups[i].model), create_row_cb,
+                             &self->groups[i], NULL);
 }
 
 static void
@@ -427,6 +441,7 @@ stop_search_cb (InpModelPicker *self)
 static void
 popover_show_cb (InpModelPicker *self)
 {
+  ensure_rows (self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_widget_grab_focus (self->search_entry);
 }
@@ -783,7 +798,10 @@ inp_model_picker_get_group (InpModelPicker  *self,
   if (title != NULL)
     *title = gettext (self->groups[index].info->title);
   if (list != NULL)
-    *list = self->groups[index].list;
+    {
+      ensure_rows (self);
+      *list = self->groups[index].list;
+    }
   return G_LIST_MODEL (self->groups[index].model);
 }
 

@@ -254,40 +254,10 @@ run_again_cb (InpWindow      *self,
   inp_window_restore_job_async (self, job, TRUE, NULL, restored_cb, NULL);
 }
 
-/**
- * inp_window_get_history_view:
- *
- * Returns: (transfer none) (nullable): the history tab, once the window has a library
- */
-InpHistoryView *
-inp_window_get_history_view (InpWindow *self)
-{
-  g_return_val_if_fail (INP_IS_WINDOW (self), NULL);
-
-  return self->history;
-}
-
-/* A list of jobs needs more height than the strip of results: the history tab takes half the
- * window's height when it is shown, unless the divider was already moved higher. */
+/* The view is made when the tab is first shown or asked for: made with the window, its query
+ * and list cost every start-up for a tab that is hidden then. */
 static void
-results_page_changed_cb (InpWindow  *self,
-                         GParamSpec *pspec,
-                         GtkStack   *stack)
-{
-  int height = gtk_widget_get_height (GTK_WIDGET (self->results_paned));
-
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "history") != 0 || height <= 0)
-    return;
-
-  if (gtk_paned_get_position (self->results_paned) > height / 2)
-    gtk_paned_set_position (self->results_paned, height / 2);
-}
-
-/* The library comes with the application, after construction; without one there is no tab. */
-static void
-application_changed_cb (InpWindow  *self,
-                        GParamSpec *pspec,
-                        gpointer    unused)
+ensure_history (InpWindow *self)
 {
   if (self->library == NULL || self->history != NULL)
     return;
@@ -300,6 +270,51 @@ application_changed_cb (InpWindow  *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->history, "run-again", G_CALLBACK (run_again_cb), self,
                            G_CONNECT_SWAPPED);
+}
+
+/**
+ * inp_window_get_history_view:
+ *
+ * Returns: (transfer none) (nullable): the history tab, once the window has a library
+ */
+InpHistoryView *
+inp_window_get_history_view (InpWindow *self)
+{
+  g_return_val_if_fail (INP_IS_WINDOW (self), NULL);
+
+  ensure_history (self);
+  return self->history;
+}
+
+/* A list of jobs needs more height than the strip of results: the history tab takes half the
+ * window's height when it is shown, unless the divider was already moved higher. */
+static void
+results_page_changed_cb (InpWindow  *self,
+                         GParamSpec *pspec,
+                         GtkStack   *stack)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self->results_paned));
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "history") != 0)
+    return;
+
+  ensure_history (self);
+  if (height <= 0)
+    return;
+
+  if (gtk_paned_get_position (self->results_paned) > height / 2)
+    gtk_paned_set_position (self->results_paned, height / 2);
+}
+
+/* The library comes with the application, after construction; without one there is no tab. */
+static void
+application_changed_cb (InpWindow  *self,
+                        GParamSpec *pspec,
+                        gpointer    unused)
+{
+  if (self->library == NULL)
+    return;
+
   gtk_stack_page_set_visible (self->history_page, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-history", TRUE);
 }
@@ -409,6 +424,7 @@ show_history_action (GtkWidget  *widget,
 {
   InpWindow *self = INP_WINDOW (widget);
 
+  ensure_history (self);
   if (self->history == NULL)
     return;
 

@@ -103,6 +103,29 @@ inp_window_dispose (GObject *object)
   G_OBJECT_CLASS (inp_window_parent_class)->dispose (object);
 }
 
+/* Built on demand: building it with every window (what GtkApplication does with a
+ * gtk/help-overlay.ui resource) took a seventh of the window's start-up. */
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (widget);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = NULL;
+
+      builder = gtk_builder_new_from_resource (INP_RESOURCE_PREFIX "/inp-help-overlay.ui");
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      /* The window then shows the accelerators of its actions, and owns the overlay. */
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
 static void
 close_action (GtkWidget  *widget,
               const char *action_name,
@@ -532,6 +555,8 @@ inp_window_class_init (InpWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, flap_reveal_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.close", NULL, close_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   show_help_overlay_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
 
