@@ -23,11 +23,14 @@ typedef struct
 #define TASK_BIT(task) (1u << (task))
 
 static const GroupInfo group_infos[] = {
+  /* Translators: groups of models in the picker, by what they do: repaint the masked area */
   { N_("Inpaint & Fill"), TASK_BIT (INP_MODEL_TASK_INPAINT) | TASK_BIT (INP_MODEL_TASK_FILL) },
+  /* Translators: a group of models: make a new picture from a prompt alone */
   { N_("Generate"), TASK_BIT (INP_MODEL_TASK_GENERATE) },
   { N_("Image to Image"), TASK_BIT (INP_MODEL_TASK_IMAGE_TO_IMAGE) },
   { N_("Remove Object"), TASK_BIT (INP_MODEL_TASK_REMOVE_OBJECT) },
   { N_("Remove Background"), TASK_BIT (INP_MODEL_TASK_REMOVE_BACKGROUND) },
+  /* Translators: a group of models: make a short animation */
   { N_("Animate"), TASK_BIT (INP_MODEL_TASK_ANIMATE) },
   { N_("Added by You"), 0 },
 };
@@ -270,6 +273,7 @@ create_row_cb (gpointer item,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                  /* Translators: the chosen model’s check mark */
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chosen"),
                                   -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
