@@ -347,7 +347,7 @@ test_translated_inputs (void)
 
   field = inp_input_schema_lookup (builtin_schema, "num_outputs");
   g_assert_cmpstr (inp_input_field_get_title (field), ==, "输出数量");
-  g_assert_cmpstr (inp_input_field_get_description (field), ==, "要生成的图像数量");
+  g_assert_cmpstr (inp_input_field_get_description (field), ==, "要生成的图片数量");
   /* A title the schema leaves out is made from the name, and translated all the same. */
   field = inp_input_schema_lookup (builtin_schema, "scheduler");
   g_assert_cmpstr (inp_input_field_get_title (field), ==, "调度器");
@@ -376,7 +376,7 @@ test_translated_inputs (void)
   field = inp_input_schema_lookup (inp_model_get_schema (inp_catalog_lookup (catalog,
                                                           "black-forest-labs/flux-fill-pro")),
                                    "outpaint");
-  g_assert_cmpstr (inp_input_field_get_choice_label (field, "Zoom out 2x"), ==, "拉远 2 倍");
+  g_assert_cmpstr (inp_input_field_get_choice_label (field, "Zoom out 2x"), ==, "外扩 2 倍");
   g_assert_cmpstr (json_array_get_string_element (inp_input_field_get_enum (field), 2), ==,
                    "Zoom out 2x");
   field = inp_input_schema_lookup (builtin_schema, "scheduler");

@@ -646,7 +646,7 @@ test_translated (void)
   row = inp_param_form_get_row (form, "outpaint");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "外扩");
   item = g_list_model_get_item (adw_combo_row_get_model (ADW_COMBO_ROW (row)), 2);
-  g_assert_cmpstr (gtk_string_object_get_string (item), ==, "拉远 2 倍");
+  g_assert_cmpstr (gtk_string_object_get_string (item), ==, "外扩 2 倍");
   g_object_unref (item);
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), 2);
   inp_test_wait_for_frame (window);
