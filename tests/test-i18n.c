@@ -5,8 +5,6 @@
 
 #include "config.h"
 
-#include <locale.h>
-
 #include "inp-i18n.h"
 #include "inp-model-picker-private.h"
 #include "inp-test-models.h"
@@ -14,29 +12,6 @@
 #include "inp-test-utils.h"
 
 #define WORD_JOINER "\xe2\x81\xa0"
-
-static gboolean
-use_zh_cn (void)
-{
-  g_autofree char *mo = g_build_filename (inp_i18n_get_localedir (), "zh_CN", "LC_MESSAGES",
-                                          "inpainter.mo", NULL);
-
-  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("the zh_CN catalogue is not built");
-      return FALSE;
-    }
-  g_setenv ("LANGUAGE", "zh_CN", TRUE);
-  setlocale (LC_ALL, "");
-  return TRUE;
-}
-
-static void
-use_english (void)
-{
-  g_setenv ("LANGUAGE", "", TRUE);
-  setlocale (LC_ALL, "");
-}
 
 static void
 assert_joined (const char *text,
@@ -109,7 +84,7 @@ test_model_picker_title (void)
   const char *title;
   int lines = 0;
 
-  if (!use_zh_cn ())
+  if (!inp_test_set_language ("zh_CN"))
     return;
 
   picker = INP_MODEL_PICKER (inp_model_picker_new ());
@@ -148,7 +123,7 @@ test_model_picker_title (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (picker);
-  use_english ();
+  inp_test_set_language ("");
 }
 
 int
