@@ -5,8 +5,10 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <glib/gstdio.h>
 
+#include "inp-i18n.h"
 #include "inp-test-utils.h"
 
 static gboolean
@@ -225,4 +227,26 @@ inp_test_assert_same_file (GFile      *file,
   g_file_get_contents (path, &copy, &copy_length, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (original, original_length, copy, copy_length);
+}
+
+/* Shows the messages in @language, such as "zh_CN", or untranslated for "". Returns FALSE, and
+ * skips the test, when the build tree holds no catalogue for @language. */
+gboolean
+inp_test_set_language (const char *language)
+{
+  if (*language != '\0')
+    {
+      g_autofree char *mo = g_build_filename (inp_i18n_get_localedir (), language,
+                                              "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+
+      if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+        {
+          g_test_skip_printf ("the %s catalogue is not built", language);
+          return FALSE;
+        }
+    }
+
+  g_setenv ("LANGUAGE", language, TRUE);
+  setlocale (LC_ALL, "");
+  return TRUE;
 }

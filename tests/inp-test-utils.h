@@ -34,6 +34,7 @@ void     inp_test_assert_same_file (GFile      *file,
 void     inp_test_assert_finalized_soon (gpointer  object);
 int      inp_test_compare_doubles (gconstpointer a,
                                    gconstpointer b);
+gboolean inp_test_set_language    (const char  *language);
 
 /* Iterates the default main context until @flag is set; fails the test after @timeout_ms. */
 #define inp_test_wait_for(flag, timeout_ms) \

@@ -5,12 +5,12 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 
 #include "inp-catalog.h"
 #include "inp-error.h"
 #include "inp-i18n.h"
+#include "inp-test-utils.h"
 
 static const struct {
   const char       *id;
@@ -281,43 +281,19 @@ test_add_bad_answers (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (catalog)), ==, 0);
 }
 
-static gboolean
-zh_cn_is_built (void)
-{
-  g_autofree char *mo = g_build_filename (inp_i18n_get_localedir (), "zh_CN", "LC_MESSAGES",
-                                          "inpainter.mo", NULL);
-
-  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("the zh_CN catalogue is not built");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-set_language (const char *language)
-{
-  g_setenv ("LANGUAGE", language, TRUE);
-  setlocale (LC_ALL, "");
-}
-
 static void
 test_translated (void)
 {
   g_autoptr(InpCatalog) catalog = inp_catalog_new_builtin (NULL);
-  InpModel *model;
+  InpModel *model = inp_catalog_lookup (catalog, "cjwbw/rembg");
 
-  if (!zh_cn_is_built ())
-    return;
-
-  model = inp_catalog_lookup (catalog, "cjwbw/rembg");
   g_assert_cmpstr (inp_model_get_title (model), ==, "Background Removal");
 
-  set_language ("zh_CN");
+  if (!inp_test_set_language ("zh_CN"))
+    return;
   g_assert_cmpstr (inp_model_get_title (model), ==, "背景移除");
   g_assert_cmpstr (inp_model_get_description (model), !=, "Cuts the subject out and makes the background transparent");
-  set_language ("");
+  inp_test_set_language ("");
 }
 
 /* A field's label comes from the catalogue for the built-in models only: a model added by name
@@ -335,19 +311,17 @@ test_translated_inputs (void)
   GPtrArray *fields;
   InpModel *model;
 
-  if (!zh_cn_is_built ())
-    return;
-
   builtin_schema = inp_model_get_schema (inp_catalog_lookup (catalog, "stability-ai/sdxl"));
   model = inp_catalog_add_from_json (added, answer, &error);
   g_assert_no_error (error);
   added_schema = inp_model_get_schema (model);
 
-  set_language ("zh_CN");
+  if (!inp_test_set_language ("zh_CN"))
+    return;
 
   field = inp_input_schema_lookup (builtin_schema, "num_outputs");
   g_assert_cmpstr (inp_input_field_get_title (field), ==, "输出数量");
-  g_assert_cmpstr (inp_input_field_get_description (field), ==, "要生成的图像数量");
+  g_assert_cmpstr (inp_input_field_get_description (field), ==, "要生成的图片数量");
   /* A title the schema leaves out is made from the name, and translated all the same. */
   field = inp_input_schema_lookup (builtin_schema, "scheduler");
   g_assert_cmpstr (inp_input_field_get_title (field), ==, "调度器");
@@ -376,7 +350,7 @@ test_translated_inputs (void)
   field = inp_input_schema_lookup (inp_model_get_schema (inp_catalog_lookup (catalog,
                                                           "black-forest-labs/flux-fill-pro")),
                                    "outpaint");
-  g_assert_cmpstr (inp_input_field_get_choice_label (field, "Zoom out 2x"), ==, "拉远 2 倍");
+  g_assert_cmpstr (inp_input_field_get_choice_label (field, "Zoom out 2x"), ==, "外扩 2 倍");
   g_assert_cmpstr (json_array_get_string_element (inp_input_field_get_enum (field), 2), ==,
                    "Zoom out 2x");
   field = inp_input_schema_lookup (builtin_schema, "scheduler");
@@ -388,7 +362,7 @@ test_translated_inputs (void)
   field = inp_input_schema_lookup (added_schema, "prompt");
   g_assert_cmpstr (inp_input_field_get_title (field), ==, "Prompt");
 
-  set_language ("");
+  inp_test_set_language ("");
   field = inp_input_schema_lookup (builtin_schema, "num_outputs");
   g_assert_cmpstr (inp_input_field_get_title (field), ==, "Num Outputs");
 }

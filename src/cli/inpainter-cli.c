@@ -459,10 +459,12 @@ job_state_cb (InpJob     *job,
       break;
 
     case INP_JOB_STATE_RUNNING:
+      /* Translators: %s is the prediction’s id on the service */
       g_printerr (_("Prediction %s is running…\n"), inp_prediction_get_id (prediction));
       break;
 
     case INP_JOB_STATE_DOWNLOADING:
+      /* Translators: %s is the prediction’s id on the service */
       g_printerr (_("Prediction %s finished; saving the outputs…\n"),
                   inp_prediction_get_id (prediction));
       break;
@@ -577,6 +579,7 @@ read_file_input (InpJob          *job,
   if (field == NULL || inp_input_field_get_field_type (field) != INP_FIELD_TYPE_FILE)
     {
       g_set_error (error, INP_ERROR, INP_ERROR_INVALID_INPUT,
+                   /* Translators: a model input’s name, then the path written after its @ */
                    _("%s is not a file input of this model, so it cannot take @%s."), name, path);
       return FALSE;
     }
@@ -584,6 +587,7 @@ read_file_input (InpJob          *job,
   if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
       g_set_error (error, INP_ERROR, INP_ERROR_INVALID_INPUT,
+                   /* Translators: the name of a model input, then why its file could not be read */
                    _("The file for %s could not be read: %s"), name, local_error->message);
       return FALSE;
     }
@@ -634,6 +638,7 @@ command_run (int    argc,
   int wait_seconds = INP_CLIENT_DEFAULT_WAIT_SECONDS;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      /* Translators: the help of --output, then its argument’s name; keep both names alike */
       N_("Save the outputs in DIR (default: the current folder)"), N_("DIR") },
     { "base-url", 0, 0, G_OPTION_ARG_STRING, &base_url,
       N_("The API base address, including the version"), N_("URL") },
@@ -1084,6 +1089,7 @@ resume_job_finished_cb (InpResume     *resume,
 
   /* Translators: a job of the library: its number, its model and the status it ended in. */
   g_printerr (_("Job %s (%s): %s\n"), id_text, inp_library_job_get_model (job),
+              /* Translators: a job’s status in “Job %s (%s): %s” */
               error != NULL ? _("still unfinished") : inp_library_job_status_get_label (status));
   if (reason != NULL)
     g_printerr ("  %s\n", reason);

@@ -47,6 +47,7 @@ inp_atomic_file_error (const char *path,
     return g_error_new (INP_ERROR, INP_ERROR_FAILED,
                         _("There is not enough free space to save “%s”"), display);
 
+  /* Translators: a file name, then why it could not be saved */
   return g_error_new (INP_ERROR, INP_ERROR_FAILED, _("“%s” could not be saved: %s"),
                       display, g_strerror (saved_errno));
 }

@@ -698,6 +698,7 @@ response_check (InpClient  *self,
   if (!is_json_type (response->content_type))
     {
       g_set_error (error, INP_ERROR, INP_ERROR_PROTOCOL,
+                   /* Translators: %s is a content type such as “text/html” */
                    _("The service answered with “%s” where JSON was expected."),
                    response->content_type != NULL ? response->content_type : _("no content type"));
       return FALSE;
@@ -1586,6 +1587,7 @@ upload_return_data_uri (GTask *task)
       g_autofree char *limit = g_format_size (self->max_data_uri_bytes);
 
       g_task_return_new_error (task, INP_ERROR, INP_ERROR_TOO_LARGE,
+                               /* Translators: %s is a size such as “1.0 MB” */
                                _("The file is too large to send inline (more than %s), and this "
                                  "endpoint does not accept uploads."), limit);
       return;

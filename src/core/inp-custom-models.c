@@ -170,6 +170,7 @@ set_aside (InpCustomModels *self,
       g_autofree char *aside_display = g_filename_display_name (aside);
 
       self->problem = g_error_new (INP_ERROR, INP_ERROR_FAILED,
+                                   /* Translators: the file, why it is damaged, its kept copy */
                                    _("The list of added models “%s” is damaged (%s). It was kept "
                                      "as “%s”, and the models that could be read from it are "
                                      "listed."),
@@ -179,6 +180,7 @@ set_aside (InpCustomModels *self,
   else
     {
       self->problem = g_error_new (INP_ERROR, INP_ERROR_FAILED,
+                                   /* Translators: the list’s file, then why it is damaged */
                                    _("The list of added models “%s” is damaged (%s) and was left "
                                      "untouched. Models added now are kept until Inpainter "
                                      "closes."),

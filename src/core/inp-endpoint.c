@@ -120,6 +120,7 @@ inp_endpoint_check_base_url (const char  *base_url,
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
       g_set_error (error, INP_ERROR, INP_ERROR_FAILED,
+                   /* Translators: what the user typed, then an example address */
                    _("“%s” is not a web address. Write it in full, such as %s."),
                    base_url, INP_ENDPOINT_REPLICATE_URL);
       return FALSE;

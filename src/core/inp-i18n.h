@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-void         inp_i18n_init          (void);
-const char  *inp_i18n_get_localedir (void);
+void         inp_i18n_init                (void);
+const char  *inp_i18n_get_localedir       (void);
+char        *inp_i18n_keep_words_together (const char *text);
 
 G_END_DECLS

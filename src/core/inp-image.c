@@ -241,6 +241,7 @@ inp_image_encode (GdkPixbuf   *pixbuf,
   else
     {
       g_set_error (error, INP_ERROR, INP_ERROR_FAILED,
+                   /* Translators: %s is a file format name such as “bmp” */
                    _("Images cannot be saved as “%s”"), format);
       return NULL;
     }

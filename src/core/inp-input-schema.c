@@ -326,6 +326,7 @@ resolve_ref (JsonObject  *schemas,
 
   if (target == NULL)
     g_set_error (error, INP_ERROR, INP_ERROR_PROTOCOL,
+                 /* Translators: a model input’s name, then the definition it refers to */
                  _("The input schema of field “%s” refers to “%s”, which it does not define"),
                  field_name, ref);
 
@@ -413,6 +414,7 @@ parse_type (InpInputField  *field,
   else
     {
       g_set_error (error, INP_ERROR, INP_ERROR_PROTOCOL,
+                   /* Translators: a model input’s name, then a type name such as “tuple” */
                    _("The input schema gives field “%s” an unsupported type “%s”"),
                    field->name, type != NULL ? type : "");
       return FALSE;
@@ -816,6 +818,7 @@ check_value (const InpInputField *field,
           g_autofree char *limit = format_number (field->minimum);
 
           return issue_new (field->name, INP_FIELD_PROBLEM_TOO_SMALL,
+                            /* Translators: %s is the smallest value allowed, such as “0.5” */
                             g_strdup_printf (_("Must be greater than or equal to %s"), limit));
         }
       if (field->has_maximum && value > field->maximum)
@@ -823,6 +826,7 @@ check_value (const InpInputField *field,
           g_autofree char *limit = format_number (field->maximum);
 
           return issue_new (field->name, INP_FIELD_PROBLEM_TOO_LARGE,
+                            /* Translators: %s is the largest value allowed, such as “50” */
                             g_strdup_printf (_("Must be less than or equal to %s"), limit));
         }
     }
@@ -874,6 +878,7 @@ inp_input_schema_check (InpInputSchema *self,
         {
           if (field->required)
             issue = issue_new (field->name, INP_FIELD_PROBLEM_REQUIRED,
+                               /* Translators: %s is the name of a model input, such as “prompt” */
                                g_strdup_printf (_("%s is required"), field->name));
         }
       else

@@ -114,20 +114,27 @@ inp_library_job_status_get_label (InpLibraryJobStatus status)
     case INP_LIBRARY_JOB_STATUS_PENDING:
       return _("Waiting to be sent");
     case INP_LIBRARY_JOB_STATUS_STARTING:
+      /* Translators: the status of a job: the service is starting the model */
       return _("Starting");
     case INP_LIBRARY_JOB_STATUS_PROCESSING:
+      /* Translators: the status of a job: the model is running */
       return _("Processing");
     case INP_LIBRARY_JOB_STATUS_DOWNLOADING:
       return _("Saving results");
     case INP_LIBRARY_JOB_STATUS_SUCCEEDED:
+      /* Translators: the status of a job that finished with results */
       return _("Done");
     case INP_LIBRARY_JOB_STATUS_FAILED:
+      /* Translators: the status of a job */
       return _("Failed");
     case INP_LIBRARY_JOB_STATUS_CANCELED:
+      /* Translators: the status of a job */
       return _("Cancelled");
     case INP_LIBRARY_JOB_STATUS_EXPIRED:
+      /* Translators: the status of a job whose results the service deleted too early */
       return _("Expired");
     case INP_LIBRARY_JOB_STATUS_NOT_SENT:
+      /* Translators: the status of a job that never reached the service */
       return _("Not sent");
     default:
       g_return_val_if_reached (NULL);

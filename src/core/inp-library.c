@@ -456,6 +456,7 @@ probe (const char   *path,
       {
         g_autofree char *display = g_filename_display_name (path);
 
+        /* Translators: the library’s file name, then the reason SQLite gave */
         g_set_error (error, INP_ERROR, INP_ERROR_FAILED, _("The library “%s” cannot be opened: %s"),
                      display, db != NULL ? sqlite3_errmsg (db) : g_strerror (ENOMEM));
         sqlite3_close (db);
@@ -527,6 +528,7 @@ open_library (InpLibrary  *self,
       g_autofree char *display = g_filename_display_name (dir);
 
       g_set_error (error, INP_ERROR, INP_ERROR_FAILED,
+                   /* Translators: a folder name, then why it could not be created */
                    _("The library folder “%s” cannot be created: %s"),
                    display, g_strerror (saved_errno));
       return FALSE;
@@ -564,12 +566,14 @@ open_library (InpLibrary  *self,
 
       if (first_result == PROBE_NEWER)
         self->problem = g_error_new (INP_ERROR, INP_ERROR_FAILED,
+                                     /* Translators: the library kept, then the one used */
                                      _("The library “%s” was written by a newer version of "
                                        "Inpainter. It was left untouched, and this session "
                                        "uses the library “%s”."),
                                      display, fresh_display);
       else
         self->problem = g_error_new (INP_ERROR, INP_ERROR_FAILED,
+                                     /* Translators: a library, SQLite’s reason, then another */
                                      _("The library “%s” is damaged (%s). It was left "
                                        "untouched, and this session uses the library “%s”."),
                                      display, first_reason, fresh_display);

@@ -1873,6 +1873,7 @@ inp_mask_set_from_alpha (InpMask    *self,
   if (gdk_pixbuf_get_width (image) != self->width || gdk_pixbuf_get_height (image) != self->height)
     {
       g_set_error (error, INP_ERROR, INP_ERROR_INVALID_INPUT,
+                   /* Translators: the width and height of the picture, then those of the mask */
                    _("The picture is %d × %d pixels but the mask is %d × %d"),
                    gdk_pixbuf_get_width (image), gdk_pixbuf_get_height (image),
                    self->width, self->height);
@@ -2003,6 +2004,7 @@ inp_mask_load_picture (GFile         *file,
 
       name = g_file_get_parse_name (file);
       g_set_error (error, INP_ERROR, INP_ERROR_INVALID_INPUT,
+                   /* Translators: a file name, then why it could not be read */
                    _("“%s” cannot be read as a mask: %s"), name, local_error->message);
       return NULL;
     }

@@ -141,6 +141,7 @@ set_id (InpModel    *self,
       || strchr (name, ':') != NULL)
     {
       g_set_error (error, INP_ERROR, INP_ERROR_PROTOCOL,
+                   /* Translators: the owner and the name halves of a model name */
                    _("“%s/%s” is not a model name of the form owner/name"),
                    owner != NULL ? owner : "", name != NULL ? name : "");
       return FALSE;
@@ -198,6 +199,7 @@ check_file_input (InpModel    *self,
   if (field == NULL || inp_input_field_get_field_type (field) != INP_FIELD_TYPE_FILE)
     {
       g_set_error (error, INP_ERROR, INP_ERROR_PROTOCOL,
+                   /* Translators: a model id such as “stability-ai/sdxl”, then an input */
                    _("Model %s names “%s” as its image input, but has no such file input"),
                    self->id, name);
       return FALSE;
@@ -242,6 +244,7 @@ inp_model_new_from_json (JsonObject  *object,
 
   if (!inp_model_task_from_string (get_string (object, "task"), &self->task))
     {
+      /* Translators: %s is a model id such as “stability-ai/sdxl”; the task says what it does */
       g_set_error (error, INP_ERROR, INP_ERROR_PROTOCOL, _("Model %s has an unknown task"), self->id);
       return NULL;
     }

@@ -199,6 +199,7 @@ inp_problem_to_error (guint       http_status,
     /* Translators: the first part says what went wrong, the second is the service's own words. */
     return inp_error_new_with_fields (code, fields, _("%s: %s"), summary_for_code (code), detail);
 
+  /* Translators: what went wrong, then the HTTP status code, such as 503 */
   return inp_error_new_with_fields (code, fields, _("%s (HTTP %u)."), summary_for_code (code),
                                     http_status);
 }

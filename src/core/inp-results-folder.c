@@ -136,6 +136,7 @@ failed:
       g_autofree char *display = g_filename_display_name (folder);
 
       g_set_error (error, local_error->domain, local_error->code,
+                   /* Translators: a folder name, then why the copy failed */
                    _("A result could not be copied to the results folder “%s”: %s"),
                    display, local_error->message);
     }
@@ -167,6 +168,7 @@ copy_thread (GTask        *task,
       g_autofree char *display = g_filename_display_name (data->folder);
 
       g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                               /* Translators: a folder name, then why it could not be created */
                                _("The results folder “%s” could not be created: %s"), display,
                                g_strerror (saved_errno));
       return;

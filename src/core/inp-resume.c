@@ -391,6 +391,7 @@ start_job (InpResume     *self,
 
       if (host != NULL)
         error = g_error_new (INP_ERROR, INP_ERROR_NO_TOKEN,
+                             /* Translators: %s is an API address, such as “https://…/v1” */
                              _("This job was sent to %s, which is not the service in use now. "
                                "It stays unfinished until Inpainter connects to it again."),
                              host);

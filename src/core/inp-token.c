@@ -61,6 +61,7 @@ lookup_cb (GObject      *source,
     {
       secret_password_free (secret);
       g_task_return_new_error (task, INP_ERROR, INP_ERROR_NO_TOKEN,
+                               /* Translators: %s is a host name, such as “api.replicate.com” */
                                _("No API token is set for %s. Add one in the preferences, or set "
                                  "REPLICATE_API_TOKEN."), inp_endpoint_get_host (endpoint));
       return;
@@ -170,6 +171,7 @@ inp_token_store_async (InpEndpoint         *endpoint,
       return;
     }
 
+  /* Translators: the token’s name in the keyring; %s is a host name, such as “api.replicate.com” */
   label = g_strdup_printf (_("Inpainter API token for %s"), inp_endpoint_get_host (endpoint));
   secret_password_store (&token_schema, SECRET_COLLECTION_DEFAULT, label, stripped,
                          cancellable, store_cb, g_steal_pointer (&task),

@@ -110,6 +110,7 @@ inp_file_dialog_run_async (GtkWidget            *parent,
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
+      /* Translators: the name of the file filter that shows picture files */
       gtk_file_filter_set_name (filter, _("Pictures"));
       gtk_file_filter_add_pixbuf_formats (filter);
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);

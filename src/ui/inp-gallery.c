@@ -750,6 +750,8 @@ save_thread (GTask        *task,
         goto failed;
 
       g_task_return_new_error (task, error->domain, error->code,
+                               /* Translators: a file name, then why its settings file could not be
+                                * saved */
                                _("“%s” was saved, but not the settings file beside it: %s"),
                                name, error->message);
       return;

@@ -48,12 +48,14 @@ state_text (InpJobRow *self)
   switch (inp_job_get_state (self->job))
     {
     case INP_JOB_STATE_READY:
+      /* Translators: the state of a running job: its inputs are being prepared */
       return _("Preparing");
     case INP_JOB_STATE_UPLOADING:
       return _("Sending the picture");
     case INP_JOB_STATE_CREATING:
       return _("Starting");
     case INP_JOB_STATE_RUNNING:
+      /* Translators: the state of a running job: the model is at work */
       return _("Running");
     case INP_JOB_STATE_DOWNLOADING:
       return _("Saving the results");

@@ -2689,7 +2689,9 @@ file_activated (GSimpleAction *action,
   self->choosing = TRUE;
   if (g_str_equal (g_action_get_name (G_ACTION (action)), "export-mask"))
     inp_file_dialog_run_async (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE, _("Export Mask"),
-                               _("_Export"), _("mask.png"), self->cancellable, export_chosen_cb,
+                               _("_Export"),
+                               /* Translators: the file name an exported mask gets; keep “.png” */
+                               _("mask.png"), self->cancellable, export_chosen_cb,
                                g_object_ref (self));
   else
     inp_file_dialog_run_async (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_OPEN, _("Import Mask"),

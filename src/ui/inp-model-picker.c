@@ -11,6 +11,7 @@
 #include "inp-a11y.h"
 #include "inp-catalog.h"
 #include "inp-custom-models.h"
+#include "inp-i18n.h"
 #include "inp-input-roles.h"
 #include "inp-model-picker-private.h"
 
@@ -23,11 +24,14 @@ typedef struct
 #define TASK_BIT(task) (1u << (task))
 
 static const GroupInfo group_infos[] = {
+  /* Translators: groups of models in the picker, by what they do: repaint the masked area */
   { N_("Inpaint & Fill"), TASK_BIT (INP_MODEL_TASK_INPAINT) | TASK_BIT (INP_MODEL_TASK_FILL) },
+  /* Translators: a group of models: make a new picture from a prompt alone */
   { N_("Generate"), TASK_BIT (INP_MODEL_TASK_GENERATE) },
   { N_("Image to Image"), TASK_BIT (INP_MODEL_TASK_IMAGE_TO_IMAGE) },
   { N_("Remove Object"), TASK_BIT (INP_MODEL_TASK_REMOVE_OBJECT) },
   { N_("Remove Background"), TASK_BIT (INP_MODEL_TASK_REMOVE_BACKGROUND) },
+  /* Translators: a group of models: make a short animation */
   { N_("Animate"), TASK_BIT (INP_MODEL_TASK_ANIMATE) },
   { N_("Added by You"), 0 },
 };
@@ -261,15 +265,17 @@ create_row_cb (gpointer item,
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
   GtkWidget *tags = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  g_autofree char *title = inp_i18n_keep_words_together (inp_model_get_title (model));
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), inp_model_get_title (model));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (inp_model_get_description (model) != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), inp_model_get_description (model));
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (check),
+                                  /* Translators: the chosen model’s check mark */
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chosen"),
                                   -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
@@ -377,6 +383,7 @@ static void
 update_current (InpModelPicker *self)
 {
   g_autofree char *blocker = NULL;
+  g_autofree char *title = NULL;
   const char *description;
 
   if (self->selected == NULL)
@@ -390,8 +397,8 @@ update_current (InpModelPicker *self)
 
   blocker = inp_model_picker_dup_blocker (self, self->selected);
   description = inp_model_get_description (self->selected);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->current_row),
-                                 inp_model_get_title (self->selected));
+  title = inp_i18n_keep_words_together (inp_model_get_title (self->selected));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->current_row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->current_row),
                                blocker != NULL ? blocker : description != NULL ? description : "");
   gtk_widget_set_visible (self->current_warning, blocker != NULL);

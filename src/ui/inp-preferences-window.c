@@ -396,6 +396,7 @@ endpoint_changed (InpPreferencesWindow *self)
   g_set_object (&self->token_endpoint, endpoint);
 
   if (endpoint != NULL)
+    /* Translators: %s is a host name, such as “api.replicate.com” */
     description = g_strdup_printf (_("Saved in your keyring for %s."),
                                    inp_endpoint_get_host (endpoint));
   else
@@ -434,6 +435,7 @@ settings_changed_cb (InpPreferencesWindow *self,
           library_dir = g_path_get_dirname (library_path);
           files_dir = g_build_filename (library_dir, "files", NULL);
           display = g_filename_display_name (files_dir);
+          /* Translators: the results folder row when none is chosen; %s is a path */
           subtitle = g_strdup_printf (_("The library’s folder, %s"), display);
           adw_action_row_set_subtitle (self->folder_row, subtitle);
         }
@@ -578,6 +580,7 @@ token_store_cb (GObject      *source,
   g_autofree char *message = NULL;
   gboolean ok = inp_token_store_finish (result, &error);
 
+  /* Translators: %s is a host name, such as “api.replicate.com” */
   message = g_strdup_printf (_("Token saved for %s"), write->host);
   token_saved (write->self, write->edits, ok, message, error);
 }
@@ -769,6 +772,7 @@ account_cb (GObject      *source,
     username = json_object_get_string_member (account, "username");
 
   if (username != NULL && *username != '\0')
+    /* Translators: %s is the user name of the account on the service */
     message = g_strdup_printf (_("Connected as %s"), username);
   else
     message = g_strdup (_("Connected; the token was accepted"));
@@ -866,6 +870,7 @@ folder_info_cb (GObject      *source,
 
   info = g_file_query_info_finish (G_FILE (source), result, &error);
   if (info == NULL)
+    /* Translators: a folder name, then why it cannot be used */
     message = g_strdup_printf (_("The folder “%s” cannot be used: %s"), display, error->message);
   else if (g_file_info_get_file_type (info) != G_FILE_TYPE_DIRECTORY)
     message = g_strdup_printf (_("“%s” is not a folder."), display);

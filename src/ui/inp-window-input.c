@@ -105,6 +105,7 @@ paste_read_cb (GObject      *source,
       return;
     }
 
+  /* Translators: the window’s subtitle after a picture was pasted */
   inp_window_open_texture (self, texture, _("Pasted Picture"));
 }
 
@@ -231,6 +232,7 @@ drop_cb (GtkDropTarget *target,
 
   if (G_VALUE_HOLDS (value, GDK_TYPE_TEXTURE))
     {
+      /* Translators: the window’s subtitle after a picture was dropped on it */
       inp_window_open_texture (self, g_value_get_object (value), _("Dropped Picture"));
       return TRUE;
     }
@@ -323,6 +325,7 @@ new_canvas_action (GtkWidget  *widget,
   grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  /* Translators: the size of a new blank canvas, picked from a list */
   preset_label = gtk_label_new_with_mnemonic (_("_Size"));
   gtk_label_set_xalign (GTK_LABEL (preset_label), 0);
   drop_down = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL);

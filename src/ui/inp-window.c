@@ -276,6 +276,7 @@ load_picture_thread (GTask        *task,
         g_task_return_error (task, g_steal_pointer (&error));
       else
         g_task_return_new_error (task, INP_ERROR, INP_ERROR_INVALID_INPUT,
+                                 /* Translators: a file name, then why it could not be opened */
                                  _("“%s” could not be opened: %s"), name, error->message);
       return;
     }
