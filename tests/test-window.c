@@ -382,6 +382,67 @@ test_window_command_line (void)
   inp_test_remove_tree (dir);
 }
 
+
+/* Prints the deepest widgets under @widget that need more than @limit pixels of width, so that a
+ * failure says what to fix. Returns how many there are. */
+static guint
+report_wide (GtkWidget *widget,
+             int        limit)
+{
+  guint n_wide_children = 0;
+  int minimum;
+
+  if (!gtk_widget_get_visible (widget))
+    return 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  if (minimum <= limit)
+    return 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n_wide_children += report_wide (child, limit);
+
+  if (n_wide_children == 0)
+    {
+      g_test_message ("%s (%s, %s) needs %d px", G_OBJECT_TYPE_NAME (widget),
+                      gtk_widget_get_css_name (widget),
+                      gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), minimum);
+      return 1;
+    }
+
+  return n_wide_children;
+}
+
+/* The issue's narrowest width: a phone's 360 px, with a picture, the side panel folded and the
+ * decorations GNOME uses (a close button only). */
+static void
+test_window_narrow (InpApplication *app)
+{
+  InpWindow *window = active_window (app);
+  GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (window));
+  g_autofree char *layout = NULL;
+  int minimum;
+
+  g_object_get (settings, "gtk-decoration-layout", &layout, NULL);
+  g_object_set (settings, "gtk-decoration-layout", ":close", NULL);
+
+  /* The first page, then a picture with its toolbar. */
+  for (guint i = 0; i < 2; i++)
+    {
+      if (i == 1)
+        inp_window_new_canvas (window, 640, 480);
+      inp_test_wait_for_frame (GTK_WIDGET (window));
+
+      gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL,
+                          NULL, NULL);
+      report_wide (GTK_WIDGET (window), 360);
+      g_assert_cmpint (minimum, <=, 360);
+    }
+
+  g_object_set (settings, "gtk-decoration-layout", layout, NULL);
+}
+
 static void
 run_window_new_canvas (void)
 {
@@ -404,6 +465,12 @@ static void
 run_window_open_picture (void)
 {
   inp_test_run_in_application (test_window_open_picture);
+}
+
+static void
+run_window_narrow (void)
+{
+  inp_test_run_in_application (test_window_narrow);
 }
 
 static void
@@ -446,6 +513,7 @@ main (int   argc,
   inp_test_ui_add_func ("/ui/window/paste", run_window_paste);
   inp_test_ui_add_func ("/ui/window/outpaint-preset", run_window_outpaint_preset);
   inp_test_ui_add_func ("/ui/window/command-line", test_window_command_line);
+  inp_test_ui_add_func ("/ui/window/narrow", run_window_narrow);
 
   status = g_test_run ();
   inp_test_remove_tree (dir);
