@@ -267,3 +267,19 @@ inp_test_label_shown (GtkWidget  *widget,
 
   return FALSE;
 }
+
+/**
+ * inp_test_active_window:
+ *
+ * Returns: (transfer none): the application's active window, once it has drawn a frame
+ */
+InpWindow *
+inp_test_active_window (InpApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_true (INP_IS_WINDOW (window));
+  inp_test_wait_for_frame (GTK_WIDGET (window));
+
+  return INP_WINDOW (window);
+}

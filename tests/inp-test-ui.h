@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "inp-application.h"
+#include "inp-window.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,7 @@ GtkWindow *inp_test_find_toplevel   (GType       type);
 void       inp_test_destroy_toplevels (void);
 void       inp_test_destroy_and_finalize (gpointer window);
 void       inp_test_run_in_application (InpTestAppFunc func);
+InpWindow *inp_test_active_window   (InpApplication *app);
 GtkWidget *inp_test_present         (GtkWidget  *child,
                                      int         width,
                                      int         height);

@@ -210,17 +210,6 @@ drag_to_canvas (InpWindow  *window,
   xdotool ((const char * const *) args->pdata);
 }
 
-static InpWindow *
-active_window (InpApplication *app)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  g_assert_true (INP_IS_WINDOW (window));
-  inp_test_wait_for_frame (GTK_WIDGET (window));
-
-  return INP_WINDOW (window);
-}
-
 static char *
 write_picture (const char *name,
                int         width,
@@ -262,7 +251,7 @@ assert_canvas_shows (InpWindow *window,
 static void
 test_drop_file (InpApplication *app)
 {
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
   g_autofree char *path = write_picture ("dropped.png", 320, 240, 0x3080c0ff);
   Helper *helper = helper_start ("--file", path);
 
@@ -277,7 +266,7 @@ test_drop_file (InpApplication *app)
 static void
 test_drop_texture (InpApplication *app)
 {
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
   g_autofree char *path = write_picture ("pixels.png", 200, 150, 0xc04020ff);
   Helper *helper = helper_start ("--texture", path);
 
@@ -291,7 +280,7 @@ test_drop_texture (InpApplication *app)
 static void
 test_drop_not_a_picture (InpApplication *app)
 {
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
   g_autofree char *path = g_build_filename (dir, "shopping-list.png", NULL);
   g_autoptr(GError) error = NULL;
   Helper *helper;

@@ -16,21 +16,10 @@
 #include "inp-window-private.h"
 #include "inp-catalog.h"
 
-static InpWindow *
-active_window (InpApplication *app)
-{
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-
-  g_assert_true (INP_IS_WINDOW (window));
-  inp_test_wait_for_frame (GTK_WIDGET (window));
-
-  return INP_WINDOW (window);
-}
-
 static void
 test_window_shell (InpApplication *app)
 {
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
   GtkWindow *about;
   GtkWindow *shortcuts;
   GtkWindow *preferences;
@@ -78,7 +67,7 @@ test_window_shell (InpApplication *app)
 static void
 test_window_sidebar_action (InpApplication *app)
 {
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
   gboolean shown;
 
   g_object_get (window, "sidebar-shown", &shown, NULL);
@@ -99,7 +88,7 @@ static void
 test_window_state_saved (InpApplication *app)
 {
   GSettings *settings = inp_application_get_settings (app);
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
   int width, height;
 
   /* The window opened with what the previous test left: the memory backend lasts the process. */
@@ -113,7 +102,7 @@ test_window_state_saved (InpApplication *app)
   g_settings_set_int (settings, "window-height", 640);
 
   gtk_window_present (GTK_WINDOW (inp_window_new (app)));
-  window = active_window (app);
+  window = inp_test_active_window (app);
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 900);
   g_assert_cmpint (height, ==, 640);
@@ -166,7 +155,7 @@ open_picture (InpWindow  *window,
 static void
 test_window_open_picture (InpApplication *app)
 {
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
   g_autofree char *dir = inp_test_make_temp_dir ();
   g_autofree char *good = g_build_filename (dir, "holiday.png", NULL);
   g_autofree char *bad = g_build_filename (dir, "notes.jpg", NULL);
@@ -241,7 +230,7 @@ wait_for_image_size (InpMaskCanvas *canvas,
 static void
 test_window_new_canvas (InpApplication *app)
 {
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
   InpMaskCanvas *canvas = inp_window_get_canvas (window);
   GtkStack *stack;
   GtkWindow *dialog;
@@ -286,7 +275,7 @@ form_string (InpWindow  *window,
 static void
 test_window_outpaint_preset (InpApplication *app)
 {
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
   InpMaskCanvas *canvas = inp_window_get_canvas (window);
   InpModelPicker *picker = inp_window_get_model_picker (window);
   InpCatalog *catalog = inp_catalog_get_default ();
@@ -324,7 +313,7 @@ test_window_outpaint_preset (InpApplication *app)
 static void
 test_window_paste (InpApplication *app)
 {
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
   InpMaskCanvas *canvas = inp_window_get_canvas (window);
   g_autoptr(GdkPixbuf) picture = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 123, 45);
   g_autoptr(GdkTexture) texture = NULL;
@@ -348,7 +337,7 @@ opened_cb (InpApplication *app,
            const char     *hint,
            gboolean       *seen)
 {
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
 
   /* `inpainter FILE` opens the picture in the window. */
   g_assert_cmpint (n_files, ==, 1);
@@ -419,7 +408,7 @@ report_wide (GtkWidget *widget,
 static void
 test_window_narrow (InpApplication *app)
 {
-  InpWindow *window = active_window (app);
+  InpWindow *window = inp_test_active_window (app);
   GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (window));
   g_autofree char *layout = NULL;
   int minimum;
