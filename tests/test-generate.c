@@ -1149,10 +1149,15 @@ test_added_model_gone (InpApplication *app)
   g_autofree char *ids = added_ids (window);
   g_autofree char *path = g_build_filename (data_dir, "inpainter", "models.json", NULL);
   g_autofree char *contents = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GVariant) remembered = g_settings_get_value (settings, "model-values");
+  const char *text;
 
   g_assert_cmpstr (ids, ==, "");
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_null (strstr (contents, ADDED_MODEL));
+  /* Its settings went with it: adding it again starts from its defaults. */
+  g_assert_false (g_variant_lookup (remembered, ADDED_MODEL, "&s", &text));
 
   inp_test_destroy_and_finalize (window);
 }

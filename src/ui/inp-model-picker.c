@@ -657,6 +657,28 @@ inp_model_picker_add_model (InpModelPicker *self,
   inp_model_picker_set_selected_model (self, existing);
 }
 
+/* Drops the settings the parameter form remembered for model @id. */
+static void
+forget_values (InpModelPicker *self,
+               const char     *id)
+{
+  g_autoptr(GVariant) stored = g_settings_get_value (self->settings, "model-values");
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *key;
+  const char *text;
+
+  if (!g_variant_lookup (stored, id, "&s", &text))
+    return;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{ss}"));
+  g_variant_iter_init (&iter, stored);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &text))
+    if (!g_str_equal (key, id))
+      g_variant_builder_add (&builder, "{ss}", key, text);
+  g_settings_set_value (self->settings, "model-values", g_variant_builder_end (&builder));
+}
+
 /**
  * inp_model_picker_remove_model:
  * @model: a model added by name
@@ -692,6 +714,10 @@ inp_model_picker_remove_model (InpModelPicker *self,
 
       inp_model_picker_set_selected_model (self, first);
     }
+
+  /* Removed for good: its remembered settings too, after the form has moved to another model
+   * (a form remembers what it showed when it switches). */
+  forget_values (self, inp_model_get_id (model));
 }
 
 /**
