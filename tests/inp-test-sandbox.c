@@ -68,6 +68,31 @@ inp_test_client_new (InpSandbox *sandbox)
 }
 
 /**
+ * inp_test_write_png:
+ * @dir: a folder of the test's
+ * @name: the file's name
+ *
+ * Writes a colour-pattern inp_test_png_bytes() picture, as a picture a user would open.
+ *
+ * Returns: (transfer full): its path
+ */
+char *
+inp_test_write_png (const char *dir,
+                    const char *name,
+                    int         width,
+                    int         height)
+{
+  g_autoptr(GBytes) png = inp_test_png_bytes (width, height, FALSE);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+/**
  * inp_test_png_bytes:
  * @mask: a black picture with a white square in the middle, instead of a colour pattern
  *

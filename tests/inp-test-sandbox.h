@@ -19,6 +19,10 @@ InpClient  *inp_test_client_new             (InpSandbox  *sandbox);
 GBytes     *inp_test_png_bytes              (int          width,
                                              int          height,
                                              gboolean     mask);
+char       *inp_test_write_png              (const char  *dir,
+                                             const char  *name,
+                                             int          width,
+                                             int          height);
 GBytes     *inp_test_noise_png_bytes        (int          width,
                                              int          height);
 InpJob     *inp_test_job_for_model          (InpClient   *client,

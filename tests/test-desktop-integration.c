@@ -453,8 +453,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GBytes) picture = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *data_dir = NULL;
   int status;
@@ -471,11 +469,7 @@ main (int   argc,
       inp_test_sandbox_use_in_app (sandbox);
     }
 
-  picture_path = g_build_filename (dir, "holiday.png", NULL);
-  picture = inp_test_png_bytes (128, 128, FALSE);
-  g_file_set_contents (picture_path, g_bytes_get_data (picture, NULL), g_bytes_get_size (picture),
-                       &error);
-  g_assert_no_error (error);
+  picture_path = inp_test_write_png (dir, "holiday.png", 128, 128);
 
   inp_test_ui_add_func ("/ui/desktop-integration/notify-when-away", run_notify_when_away);
   inp_test_ui_add_func ("/ui/desktop-integration/no-notification", run_no_notification);

@@ -1222,8 +1222,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GBytes) picture = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   int status;
 
@@ -1237,11 +1235,7 @@ main (int   argc,
       inp_test_sandbox_use_in_app (sandbox);
     }
 
-  picture_path = g_build_filename (dir, "holiday.png", NULL);
-  picture = inp_test_png_bytes (256, 192, FALSE);
-  g_file_set_contents (picture_path, g_bytes_get_data (picture, NULL), g_bytes_get_size (picture),
-                       &error);
-  g_assert_no_error (error);
+  picture_path = inp_test_write_png (dir, "holiday.png", 256, 192);
 
   inp_test_ui_add_func ("/ui/generate/every-model", run_generate_every_model);
   inp_test_ui_add_func ("/ui/generate/validation-sends-nothing", run_validation_sends_nothing);
